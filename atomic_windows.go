@@ -1,0 +1,5 @@
+//go:build windows
+
+package lingpao
+
+func isEINVAL(err error) bool { return true }
