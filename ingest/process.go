@@ -1,0 +1,190 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"lingpao"
+	"lingpao/templates"
+)
+
+// process takes one stable file through archive → parse → validate → store → receipt → remove.
+func (in *Ingester) process(ctx context.Context, c candidate) (Result, error) {
+	inboxPath := in.Config.Path(lingpao.InboxDir, c.rel)
+	res := Result{Path: c.rel}
+	data, sha, err := in.archive(inboxPath)
+	if os.IsNotExist(err) {
+		return res, nil // taken away between the poll and now; nothing to do
+	} else if err != nil {
+		return res, err
+	}
+	folder := ""
+	if dir := filepath.Dir(c.rel); dir != "." {
+		folder = dir
+	}
+	if prev, err := in.Store.FindSubmissionBySHA(ctx, sha); err == nil {
+		// Same bytes as before: one submission. Make sure its receipt exists, then clear the inbox.
+		res.Submission, res.Duplicate = prev, true
+		full, err := in.Store.FindSubmission(ctx, prev.ID)
+		if err != nil {
+			return res, err
+		}
+		if err := in.writeReceipts(ctx, full); err != nil {
+			return res, err
+		}
+		return res, removeFromInbox(inboxPath)
+	} else if lingpao.ErrorCode(err) != lingpao.ENOTFOUND {
+		return res, err
+	}
+
+	sub := lingpao.Submission{SHA256: sha, FileName: filepath.Base(c.rel), Folder: folder, Size: int64(len(data)), ReceivedAt: in.now()}
+	ret, findings := in.parse(data, sub.FileName)
+	var values []lingpao.Value
+	var ents []lingpao.Enterprise
+	var issues []lingpao.Issue
+	if ret != nil {
+		sub.Org, sub.Period, sub.Contact, sub.Phone = ret.Org, ret.Period, ret.Contact, ret.Phone
+		findings = append(findings, in.checkPlacement(ret, folder, sub.FileName)...)
+		more, err := in.validate(ctx, ret)
+		if err != nil {
+			return res, err
+		}
+		findings = append(findings, more...)
+		values = append(ret.Values, lingpao.RosterValues(in.Catalog, ret.Org, ret.Period, ret.Enterprises)...)
+		ents, issues = ret.Enterprises, ret.Issues
+	} else if u, err := in.Catalog.Tree.Find(folder); folder != "" && err == nil {
+		sub.Org = u.Code // unreadable file: at least answer in the county's receipts folder
+	}
+	sub.Findings = findings
+	sub.Status = lingpao.SubAccepted
+	if ret == nil || lingpao.HasErrors(findings) {
+		sub.Status = lingpao.SubRejected
+		sub.Reason = firstError(findings)
+	}
+	if err := in.Store.SaveSubmission(ctx, &sub, values, ents, issues); err != nil {
+		return res, err
+	}
+	res.Submission = sub
+	if err := in.writeReceipts(ctx, sub); err != nil {
+		return res, err
+	}
+	return res, removeFromInbox(inboxPath)
+}
+
+func (in *Ingester) now() time.Time {
+	if in.Now == nil {
+		return time.Now()
+	}
+	return in.Now()
+}
+
+func firstError(fs []lingpao.Finding) string {
+	for _, f := range fs {
+		if f.Severity == lingpao.SevError {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// archive copies the file's bytes into archive/<sha[:2]>/<sha><ext> (atomically, once per content)
+// before anything parses them, and returns the bytes and their SHA-256.
+func (in *Ingester) archive(path string) ([]byte, string, error) {
+	max := int64(in.Config.Inbox.MaxFileMB) << 20
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(data)
+	sha := hex.EncodeToString(sum[:])
+	ext := strings.ToLower(filepath.Ext(path))
+	if len(ext) > 8 {
+		ext = ""
+	}
+	dst := in.Config.Path(lingpao.ArchiveDir, sha[:2], sha+ext)
+	if _, err := os.Stat(dst); os.IsNotExist(err) {
+		if err := lingpao.WriteFileBytesAtomic(dst, data); err != nil {
+			return nil, "", err
+		}
+	}
+	return data, sha, nil
+}
+
+// ArchivePath returns where the original bytes of submission s are kept.
+func ArchivePath(cfg lingpao.Config, s lingpao.Submission) string {
+	ext := strings.ToLower(filepath.Ext(s.FileName))
+	if len(ext) > 8 {
+		ext = ""
+	}
+	return cfg.Path(lingpao.ArchiveDir, s.SHA256[:2], s.SHA256+ext)
+}
+
+func (in *Ingester) parse(data []byte, name string) (*templates.Return, []lingpao.Finding) {
+	if int64(len(data)) > int64(in.Config.Inbox.MaxFileMB)<<20 {
+		return nil, []lingpao.Finding{{Severity: lingpao.SevError, Rule: "file.too_large",
+			Message: fmt.Sprintf("文件超过 %d MB 的上限：请删除无关内容（如图片）后重新保存再报送。", in.Config.Inbox.MaxFileMB)}}
+	}
+	ret, fs, err := templates.Read(data, in.Catalog, in.Config.Secret, templates.DefaultLimits())
+	if err != nil {
+		return nil, []lingpao.Finding{{Severity: lingpao.SevError, Rule: "file.unreadable", Message: "文件无法读取：请用 Excel 打开确认无误后重新保存再报送。"}}
+	}
+	return ret, fs
+}
+
+var (
+	periodDash    = regexp.MustCompile(`(20\d{2})[-_.年](\d{1,2})(?:月|\D|$)`)
+	periodCompact = regexp.MustCompile(`(?:^|\D)(20\d{2})(0[1-9]|1[0-2])(?:\D|$)`)
+)
+
+// checkPlacement cross-checks the metadata with where the file was dropped and what it is called: a
+// county's sub-folder must be that county's, and a period or county in the file name must agree.
+func (in *Ingester) checkPlacement(ret *templates.Return, folder, name string) []lingpao.Finding {
+	var fs []lingpao.Finding
+	own := in.Catalog.Tree.Name(ret.Org)
+	if folder != "" {
+		if u, err := in.Catalog.Tree.Find(folder); err == nil && u.Code != ret.Org {
+			fs = append(fs, lingpao.Finding{Severity: lingpao.SevError, Rule: "placement.folder", Value: folder,
+				Message: fmt.Sprintf("文件放在「%s」的文件夹中，但模板属于「%s」：请使用本单位的模板，或把文件放入本单位的文件夹。", u.Name, own)})
+		}
+	}
+	stem := strings.TrimSuffix(name, filepath.Ext(name))
+	for _, u := range in.Catalog.Tree.Counties(in.Config.City) {
+		if u.Code != ret.Org && strings.Contains(stem, u.Name) && !strings.Contains(stem, own) {
+			fs = append(fs, lingpao.Finding{Severity: lingpao.SevError, Rule: "placement.name", Value: name,
+				Message: fmt.Sprintf("文件名写的是「%s」，但模板属于「%s」：可能用错了模板或放错了文件，请核对后重新报送。", u.Name, own)})
+			break
+		}
+	}
+	if y, m, ok := periodInName(stem); ok && (y != ret.Period.Year || m != ret.Period.N) {
+		fs = append(fs, lingpao.Finding{Severity: lingpao.SevError, Rule: "placement.period", Value: name,
+			Message: fmt.Sprintf("文件名中的期间是 %d年%d月，但模板是 %s 的：请使用本期模板填报，或更正文件名。", y, m, ret.Period.Label())})
+	}
+	return fs
+}
+
+func periodInName(s string) (int, int, bool) {
+	for _, re := range []*regexp.Regexp{periodDash, periodCompact} {
+		if m := re.FindStringSubmatch(s); m != nil {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			if mo >= 1 && mo <= 12 {
+				return y, mo, true
+			}
+		}
+	}
+	return 0, 0, false
+}
