@@ -1,0 +1,330 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"lingpao"
+	"lingpao/seeds"
+)
+
+const targetsSynopsis = "list [--dir D] [--org 名称或编码] [--format table|csv|json] [--examples] | export FILE | import FILE"
+
+// runTargets is `lingpao targets`: list the targets of the catalog; export and import come later.
+func runTargets(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintf(e.stderr, "用法：lingpao targets %s\n", targetsSynopsis)
+		return errUsage
+	}
+	switch args[0] {
+	case "list":
+		return runTargetsList(ctx, e, args[1:])
+	case "export", "import":
+		return lingpao.Errorf(lingpao.EINVALID, "「lingpao targets %s」暂未提供：目前可用 lingpao targets list 查看目标任务，或编辑工作目录下的 seeds/targets.yaml。", args[0])
+	case "-h", "--help", "help":
+		fmt.Fprintf(e.stderr, "用法：lingpao targets %s\n", targetsSynopsis)
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "未知操作「%s」。用法：lingpao targets %s\n", args[0], targetsSynopsis)
+	return errUsage
+}
+
+func runTargetsList(_ context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "targets list", "[--dir D] [--org 名称或编码] [--format table|csv|json] [--examples]")
+	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
+	org := fs.String("org", "", "只列出该组织单元及其下级的目标，填名称或编码，如 石家庄市、鹿泉区、130110")
+	format := fs.String("format", "table", "输出格式：table、csv 或 json")
+	examples := fs.Bool("examples", false, "同时列出示例分解（allocation_example.yaml 中的各县目标）")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "多余的参数：%s\n", strings.Join(fs.Args(), " "))
+		fs.Usage()
+		return errUsage
+	}
+	switch *format {
+	case "table", "csv", "json":
+	default:
+		return lingpao.Errorf(lingpao.EINVALID, "输出格式「%s」不支持：请用 table、csv 或 json。", *format)
+	}
+
+	cat, err := seeds.LoadWorkspace(*dir)
+	if err != nil {
+		return err
+	}
+	rows, err := targetRows(cat, *org, *examples)
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "json":
+		return writeTargetsJSON(e.stdout, rows)
+	case "csv":
+		return writeTargetsCSV(e.stdout, rows)
+	}
+	return writeTargetsTable(e.stdout, rows)
+}
+
+// targetRow is one target as `targets list` shows it.
+type targetRow struct {
+	ID            string   `json:"id"`
+	Org           string   `json:"org"`
+	OrgCode       string   `json:"org_code"`
+	IndicatorCode string   `json:"indicator_code"`
+	IndicatorName string   `json:"indicator_name"`
+	Unit          string   `json:"unit"`
+	Kind          string   `json:"kind"`
+	Form          string   `json:"form"`
+	Comparison    string   `json:"comparison"`
+	Value         *float64 `json:"value"`
+	Min           *float64 `json:"min"`
+	Max           *float64 `json:"max"`
+	Baseline      *float64 `json:"baseline"`
+	Start         *string  `json:"start"`
+	Due           string   `json:"due"`
+	FromYear      *int     `json:"from_year"`
+	ToYear        *int     `json:"to_year"`
+	ValueText     string   `json:"value_text"`
+	Period        string   `json:"period"`
+	Citation      string   `json:"citation"`
+	Text          string   `json:"text"`
+	Note          string   `json:"note,omitempty"`
+	Example       bool     `json:"example"`
+}
+
+// targetRows selects the targets of org (a name or code; "" for all) and the units under it, in tree
+// order, then catalog indicator order, then due date. Examples are left out unless asked for.
+func targetRows(cat *lingpao.Catalog, org string, examples bool) ([]targetRow, error) {
+	root := ""
+	if org != "" {
+		u, err := cat.Tree.Find(strings.TrimSpace(org))
+		if err != nil {
+			return nil, err
+		}
+		root = u.Code
+	}
+	orgIdx := map[string]int{}
+	for i, u := range cat.Tree.Units() {
+		orgIdx[u.Code] = i
+	}
+	indIdx := map[string]int{}
+	for i, ind := range cat.Indicators {
+		indIdx[ind.Code] = i
+	}
+	var ts []lingpao.Target
+	for _, t := range cat.Targets {
+		if (t.Example && !examples) || (root != "" && !cat.Tree.IsUnder(t.Org, root)) {
+			continue
+		}
+		ts = append(ts, t)
+	}
+	sort.SliceStable(ts, func(i, j int) bool {
+		a, b := ts[i], ts[j]
+		if orgIdx[a.Org] != orgIdx[b.Org] {
+			return orgIdx[a.Org] < orgIdx[b.Org]
+		}
+		if indIdx[a.Indicator] != indIdx[b.Indicator] {
+			return indIdx[a.Indicator] < indIdx[b.Indicator]
+		}
+		if !a.Due.Equal(b.Due) {
+			return a.Due.Before(b.Due)
+		}
+		return a.ID < b.ID
+	})
+	rows := make([]targetRow, 0, len(ts))
+	for _, t := range ts {
+		ind, _ := cat.Indicator(t.Indicator)
+		r := targetRow{
+			ID: t.ID, Org: cat.Tree.Name(t.Org), OrgCode: t.Org,
+			IndicatorCode: ind.Code, IndicatorName: ind.Name, Unit: ind.Unit, Kind: string(ind.Kind),
+			Form: string(t.Form), Comparison: string(t.Comp),
+			Value: t.Value, Min: t.Min, Max: t.Max, Baseline: t.Baseline,
+			Due: lingpao.FormatDate(t.Due), ValueText: t.ValueText(ind), Period: periodLabel(t),
+			Citation: t.Citation, Text: t.Text, Note: t.Note, Example: t.Example,
+		}
+		if !t.Start.IsZero() {
+			s := lingpao.FormatDate(t.Start)
+			r.Start = &s
+		}
+		if t.FromYear != 0 {
+			from, to := t.FromYear, t.ToYear
+			r.FromYear, r.ToYear = &from, &to
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// formLabels are the Chinese names of the target forms.
+var formLabels = map[lingpao.TargetForm]string{
+	lingpao.FormMilestone:  "节点",
+	lingpao.FormAnnual:     "每年",
+	lingpao.FormCumulative: "累计",
+	lingpao.FormRate:       "比率",
+	lingpao.FormGrowth:     "增速",
+}
+
+// periodLabel says when a target applies: "2025年底", "2022—2025年每年", "2025—2027年累计".
+func periodLabel(t lingpao.Target) string {
+	due := t.Due.In(lingpao.Beijing)
+	yearEnd := due.Month() == 12 && due.Day() == 31
+	switch t.Form {
+	case lingpao.FormAnnual, lingpao.FormGrowth:
+		if t.FromYear == t.ToYear {
+			return fmt.Sprintf("%d年", t.FromYear)
+		}
+		return fmt.Sprintf("%d—%d年每年", t.FromYear, t.ToYear)
+	case lingpao.FormCumulative:
+		s := t.Start.In(lingpao.Beijing)
+		if s.Month() == 1 && s.Day() == 1 && yearEnd {
+			if s.Year() == due.Year() {
+				return fmt.Sprintf("%d年累计", s.Year())
+			}
+			return fmt.Sprintf("%d—%d年累计", s.Year(), due.Year())
+		}
+		return lingpao.FormatDate(t.Start) + "至" + lingpao.FormatDate(t.Due) + "累计"
+	}
+	if yearEnd {
+		return fmt.Sprintf("%d年底", due.Year())
+	}
+	return lingpao.FormatDateCN(t.Due)
+}
+
+func writeTargetsJSON(w io.Writer, rows []targetRow) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(rows)
+}
+
+// writeTargetsCSV writes UTF-8 with a byte-order mark, so that Excel opens the Chinese correctly.
+func writeTargetsCSV(w io.Writer, rows []targetRow) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"组织", "组织编码", "指标代码", "指标", "单位", "指标类型", "形式", "比较", "目标值", "下限", "上限", "基数",
+		"开始", "期限", "起始年", "终止年", "目标", "适用期", "出处", "目标表述", "说明", "示例"})
+	num := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*v, 'f', -1, 64)
+	}
+	str := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	year := func(y *int) string {
+		if y == nil {
+			return ""
+		}
+		return strconv.Itoa(*y)
+	}
+	for _, r := range rows {
+		example := ""
+		if r.Example {
+			example = "是"
+		}
+		cw.Write([]string{r.Org, r.OrgCode, r.IndicatorCode, r.IndicatorName, r.Unit, lingpao.Kind(r.Kind).Label(),
+			formLabels[lingpao.TargetForm(r.Form)], lingpao.Comparison(r.Comparison).Label(), num(r.Value), num(r.Min), num(r.Max),
+			num(r.Baseline), str(r.Start), r.Due, year(r.FromYear), year(r.ToYear), r.ValueText, r.Period, r.Citation, r.Text,
+			r.Note, example})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeTargetsTable(w io.Writer, rows []targetRow) error {
+	if len(rows) == 0 {
+		_, err := fmt.Fprintln(w, "没有符合条件的目标任务。")
+		return err
+	}
+	cells := [][]string{{"组织", "指标", "目标", "期限", "形式", "出处"}}
+	for _, r := range rows {
+		org := r.Org
+		if r.Example {
+			org += "（示例）"
+		}
+		cells = append(cells, []string{org, r.IndicatorName, r.ValueText, r.Period,
+			formLabels[lingpao.TargetForm(r.Form)], r.Citation})
+	}
+	writeAligned(w, cells)
+	_, err := fmt.Fprintf(w, "\n共 %d 条目标任务。\n", len(rows))
+	return err
+}
+
+// writeAligned writes cells as columns padded to their display width (CJK characters take two
+// columns), with a rule under the header. The last column is not padded.
+func writeAligned(w io.Writer, cells [][]string) {
+	widths := make([]int, len(cells[0]))
+	for _, row := range cells {
+		for i, c := range row {
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	line := func(row []string) {
+		var b strings.Builder
+		for i, c := range row {
+			b.WriteString(c)
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	line(cells[0])
+	rule := make([]string, len(widths))
+	for i, wd := range widths {
+		rule[i] = strings.Repeat("-", wd)
+	}
+	line(rule)
+	for _, row := range cells[1:] {
+		line(row)
+	}
+}
+
+// displayWidth is the number of terminal columns s takes: East Asian wide and fullwidth characters
+// count two, everything else one (ambiguous-width punctuation such as “” and — counts one, as most
+// terminals outside CJK locales render it).
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if isWide(r) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+func isWide(r rune) bool {
+	switch {
+	case r < 0x1100:
+		return false
+	case r <= 0x115F, // Hangul Jamo
+		r >= 0x2E80 && r <= 0x303E, // CJK radicals, punctuation (、。〔〕《》…)
+		r >= 0x3041 && r <= 0x33FF, // kana, CJK compatibility
+		r >= 0x3400 && r <= 0x4DBF, // CJK extension A
+		r >= 0x4E00 && r <= 0x9FFF, // CJK unified ideographs
+		r >= 0xA000 && r <= 0xA4CF, // Yi
+		r >= 0xAC00 && r <= 0xD7A3, // Hangul syllables
+		r >= 0xF900 && r <= 0xFAFF, // CJK compatibility ideographs
+		r >= 0xFE30 && r <= 0xFE4F, // CJK compatibility forms
+		r >= 0xFF00 && r <= 0xFF60, // fullwidth forms (（），：)
+		r >= 0xFFE0 && r <= 0xFFE6,
+		r >= 0x20000 && r <= 0x3FFFD:
+		return true
+	}
+	return false
+}
