@@ -31,13 +31,14 @@ const (
 	rosterHeaderRow = 2
 	rosterCodeRow   = 3
 	rosterFirstRow  = 4
-	// RosterRows is how many empty roster rows the template offers (unlocked for input).
-	RosterRows = 1000
+	// RosterRows is how many roster rows the template's drop-downs and validations cover; the columns
+	// are unlocked all the way down.
+	RosterRows = 20000
 
 	issueHeaderRow = 2
 	issueCodeRow   = 3
 	issueFirstRow  = 4
-	issueRows      = 200
+	issueRows      = 1000
 )
 
 // Cells of the guide sheet that the county fills.

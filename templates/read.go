@@ -242,37 +242,74 @@ func subtleEqual(a, b []byte) bool {
 	return v == 0
 }
 
-// structure checks that every data sheet still has its columns where the template put them.
+// structure checks that the cluster sheet still has its columns where the template put them, and
+// that the streamed sheets exist; their code rows are checked while streaming (checkCodes).
 func (r *reader) structure() bool {
-	sheets := []struct {
-		name    string
-		codeRow int
-		cols    []Column
-	}{
-		{SheetClusters, clusterCodeRow, clusterColumns(r.cat)},
-		{SheetRoster, rosterCodeRow, rosterColumns()},
-		{SheetIssues, issueCodeRow, issueColumns()},
-	}
 	ok := true
-	for _, s := range sheets {
-		if i, err := r.x.GetSheetIndex(s.name); err != nil || i < 0 {
-			r.add(lingpao.SevError, "structure", s.name, "", "", fmt.Sprintf("缺少工作表「%s」（可能被删除或改名）：请使用下发的模板重新填报，不要修改工作表名称。", s.name))
+	for _, name := range []string{SheetClusters, SheetRoster, SheetIssues} {
+		if i, err := r.x.GetSheetIndex(name); err != nil || i < 0 {
+			r.add(lingpao.SevError, "structure", name, "", "", fmt.Sprintf("缺少工作表「%s」（可能被删除或改名）：请使用下发的模板重新填报，不要修改工作表名称。", name))
 			ok = false
+		}
+	}
+	if !ok {
+		return false
+	}
+	cols := clusterColumns(r.cat)
+	codes := make([]string, len(cols))
+	for i := range cols {
+		codes[i], _ = r.x.GetCellValue(SheetClusters, cell(i+1, clusterCodeRow))
+	}
+	return r.checkCodes(SheetClusters, clusterCodeRow, cols, codes)
+}
+
+// checkCodes compares a sheet's hidden code row with the contract: a deleted, inserted or moved column
+// is a structural error that rejects the file.
+func (r *reader) checkCodes(sheet string, codeRow int, cols []Column, got []string) bool {
+	for i, c := range cols {
+		g := ""
+		if i < len(got) {
+			g = strings.TrimSpace(got[i])
+		}
+		if g == c.Code {
 			continue
 		}
-		for i, c := range s.cols {
-			at := cell(i+1, s.codeRow)
-			got, _ := r.x.GetCellValue(s.name, at)
-			if got == c.Code {
-				continue
-			}
-			msg := fmt.Sprintf("第 %s 列应为「%s」，现在不是（列可能被删除、插入或移动）：请使用下发的模板重新填报，不要增删或移动列。", c.Letter, c.Name)
-			r.add(lingpao.SevError, "structure", s.name, c.Letter+strconv.Itoa(s.codeRow-1), got, msg)
-			ok = false
-			break
-		}
+		msg := fmt.Sprintf("第 %s 列应为「%s」，现在不是（列可能被删除、插入或移动）：请使用下发的模板重新填报，不要增删或移动列。", c.Letter, c.Name)
+		r.add(lingpao.SevError, "structure", sheet, c.Letter+strconv.Itoa(codeRow-1), g, msg)
+		return false
 	}
-	return ok
+	return true
+}
+
+// stream calls fn for each row of sheet from its code row on, with the row's raw values; the code row
+// is checked against cols first. Rows are read one at a time (excelize's Rows), never the whole sheet.
+func (r *reader) stream(sheet string, codeRow int, cols []Column, fn func(n int, vals []string)) {
+	rows, err := r.x.Rows(sheet)
+	if err != nil {
+		r.add(lingpao.SevError, "structure", sheet, "", "", fmt.Sprintf("无法读取工作表「%s」：请使用下发的模板重新填报。", sheet))
+		return
+	}
+	defer rows.Close()
+	for n := 1; rows.Next(); n++ {
+		if n < codeRow {
+			continue
+		}
+		vals, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			r.add(lingpao.SevError, "cell.read", sheet, fmt.Sprintf("A%d", n), "", "该行无法读取：请检查是否含有异常内容。")
+			continue
+		}
+		if n == codeRow {
+			if !r.checkCodes(sheet, codeRow, cols, vals) {
+				return
+			}
+			continue
+		}
+		fn(n, vals)
+	}
+	if err := rows.Error(); err != nil {
+		r.add(lingpao.SevError, "cell.read", sheet, "", "", fmt.Sprintf("工作表「%s」读取出错，文件可能已损坏：请重新保存后报送。", sheet))
+	}
 }
 
 func (r *reader) guide() {
@@ -366,21 +403,10 @@ var noMarks = map[string]bool{"": true, "否": true, "N": true, "n": true, "NO":
 
 func (r *reader) roster() {
 	cols := rosterColumns()
-	rows, err := r.x.Rows(SheetRoster)
-	if err != nil {
-		r.add(lingpao.SevError, "structure", SheetRoster, "", "", "无法读取企业名录：请使用下发的模板重新填报。")
+	if r.fatal {
 		return
 	}
-	defer rows.Close()
-	for n := 1; rows.Next(); n++ {
-		if n < rosterFirstRow {
-			continue
-		}
-		vals, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			r.add(lingpao.SevError, "cell.read", SheetRoster, fmt.Sprintf("A%d", n), "", "该行无法读取：请检查是否含有异常内容。")
-			continue
-		}
+	r.stream(SheetRoster, rosterCodeRow, cols, func(n int, vals []string) {
 		get := func(i int) string {
 			if i < len(vals) {
 				return strings.TrimSpace(vals[i])
@@ -406,7 +432,7 @@ func (r *reader) roster() {
 			}
 		}
 		if empty {
-			continue
+			return
 		}
 		e := lingpao.Enterprise{Name: get(1), USCC: strings.ToUpper(normalize(get(2))), Row: n, Remark: get(11)}
 		rowName := e.Name
@@ -452,21 +478,23 @@ func (r *reader) roster() {
 			}
 		}
 		r.ret.Enterprises = append(r.ret.Enterprises, e)
-	}
+	})
 }
 
 func (r *reader) issues() {
+	if r.fatal {
+		return
+	}
 	cols := issueColumns()
-	for row := issueFirstRow; row < issueFirstRow+issueRows; row++ {
-		get := func(i int) string { return strings.TrimSpace(r.value(SheetIssues, cell(i+1, row))) }
+	r.stream(SheetIssues, issueCodeRow, cols, func(row int, raw []string) {
 		vals := make([]string, len(cols))
 		any := false
-		for i := 1; i < len(cols); i++ {
-			vals[i] = get(i)
+		for i := 1; i < len(cols) && i < len(raw); i++ {
+			vals[i] = strings.TrimSpace(raw[i])
 			any = any || vals[i] != ""
 		}
 		if !any {
-			continue
+			return
 		}
 		is := lingpao.Issue{Description: vals[1], Category: vals[2], Enterprise: vals[3], Department: vals[4], Status: vals[5], Row: row}
 		if is.Description == "" {
@@ -475,7 +503,7 @@ func (r *reader) issues() {
 		is.Raised = r.date(SheetIssues, cell(7, row), vals[6])
 		is.Closed = r.date(SheetIssues, cell(8, row), vals[7])
 		r.ret.Issues = append(r.ret.Issues, is)
-	}
+	})
 }
 
 // date reads a date cell: an Excel serial, or text such as 2025-09-12, 2025/9/12 or 2025年9月12日.
