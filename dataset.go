@@ -59,6 +59,15 @@ type Actual struct {
 	// Units is how many counties contributed; Of is how many are in scope.
 	Units int `json:"units"`
 	Of    int `json:"of"`
+	// Carried lists the counties that did not report month m and were counted with their latest
+	// earlier figure (see ActualCarried); they are included in Units.
+	Carried []Carry `json:"carried,omitempty"`
+}
+
+// Carry is one county counted with an earlier month's figure in an aggregate.
+type Carry struct {
+	Org  string `json:"org"`
+	From Period `json:"-"`
 }
 
 // Complete reports whether every county in scope contributed.
@@ -114,6 +123,68 @@ func (d *DataSet) Actual(cat *Catalog, ind Indicator, orgs []string, cluster str
 		}
 		a.OK = a.Units > 0
 	}
+	return a
+}
+
+// ActualCarried is Actual for an aggregate (a city or the province) in which a county that did not
+// report month m is counted with its latest earlier figure — for YTD flows only from the same year,
+// for stocks from the last twelve months — so that a city total stays comparable with the city's
+// target. It is an explicit, labelled estimate: Carried lists each such county and month, reports
+// print it, and the county's own row still says 未报送. A county with no earlier figure stays out.
+func (d *DataSet) ActualCarried(cat *Catalog, ind Indicator, orgs []string, cluster string, m Period) Actual {
+	view := &DataSet{values: d.values, reported: d.reported}
+	var carried []Carry
+	var extra map[dataKey]float64
+	codes := []string{ind.Code}
+	switch ind.Kind {
+	case KindRatio, KindCoverage:
+		codes = []string{ind.Numerator, ind.Denominator}
+	case KindGrowth:
+		codes = []string{ind.Base, ind.Prior}
+	}
+	baseKind := ind.Kind
+	if base, ok := cat.Indicator(codes[0]); ok && (ind.Kind == KindRatio || ind.Kind == KindCoverage || ind.Kind == KindGrowth) {
+		baseKind = base.Kind
+	}
+	for _, org := range orgs {
+		if _, ok := d.reported[orgMonth{org, m}]; ok {
+			continue
+		}
+		for back := 1; back <= 12; back++ {
+			from := m.Add(-back)
+			if baseKind == KindYTD && from.Year != m.Year {
+				break
+			}
+			if _, ok := d.reported[orgMonth{org, from}]; !ok {
+				continue
+			}
+			found := false
+			for _, c := range codes {
+				if v, ok := d.values[dataKey{org, cluster, c, from}]; ok {
+					if extra == nil {
+						extra = map[dataKey]float64{}
+					}
+					extra[dataKey{org, cluster, c, m}] = v
+					found = true
+				}
+			}
+			if found {
+				carried = append(carried, Carry{Org: org, From: from})
+			}
+			break
+		}
+	}
+	if len(extra) > 0 {
+		view.values = make(map[dataKey]float64, len(d.values)+len(extra))
+		for k, v := range d.values {
+			view.values[k] = v
+		}
+		for k, v := range extra {
+			view.values[k] = v
+		}
+	}
+	a := view.Actual(cat, ind, orgs, cluster, m)
+	a.Carried = carried
 	return a
 }
 

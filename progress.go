@@ -76,11 +76,15 @@ func roundTo(v float64, d int) float64 {
 type ProgressOptions struct {
 	Thresholds Thresholds           `yaml:"thresholds" json:"thresholds"`
 	Seasonal   map[string][]float64 `yaml:"seasonal,omitempty" json:"seasonal,omitempty"`
+	// CarryForward counts a county that has not reported in a city or province total with its latest
+	// earlier figure, labelled as such (DataSet.ActualCarried). Off, aggregates sum only what was
+	// reported for the month.
+	CarryForward bool `yaml:"carry_forward" json:"carry_forward"`
 }
 
 // DefaultProgressOptions returns ±5/−15 pp bands and no seasonal weights.
 func DefaultProgressOptions() ProgressOptions {
-	return ProgressOptions{Thresholds: DefaultThresholds()}
+	return ProgressOptions{Thresholds: DefaultThresholds(), CarryForward: true}
 }
 
 // ApplicableTarget returns the target of org for indicator that month m is measured against: an annual
@@ -224,7 +228,11 @@ func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt 
 		orgs = append(orgs, c.Code)
 	}
 	as := Assessment{Org: org, Indicator: ind.Code, Period: p.String()}
-	as.Actual = ds.Actual(cat, ind, orgs, "", m)
+	if u, _ := cat.Tree.Unit(org); u.Level != LevelCounty && opt.CarryForward {
+		as.Actual = ds.ActualCarried(cat, ind, orgs, "", m)
+	} else {
+		as.Actual = ds.Actual(cat, ind, orgs, "", m)
+	}
 	t, ok := TargetFor(cat, org, ind, m)
 	if ok && t.Form == FormCumulative && ind.Kind == KindYTD && as.Actual.OK {
 		as.Actual.Value += ds.priorYearsYTD(ind.Code, orgs, t.Start, m)

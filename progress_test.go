@@ -200,3 +200,34 @@ func TestResolveChains(t *testing.T) {
 		t.Errorf("2025 milestone = baseline %v start %v, want 580 from 2024-01-01", got.Baseline, got.Start)
 	}
 }
+
+func TestActualCarried(t *testing.T) {
+	cat := testCatalog(t)
+	ds := NewDataSet()
+	aug, sep := MonthOf(2025, 8), MonthOf(2025, 9)
+	add(ds, "A", aug, map[string]float64{"stock": 90, "ytd": 10, "rev": 8, "rnd": 0.2})
+	add(ds, "A", sep, map[string]float64{"stock": 100, "ytd": 12, "rev": 10, "rnd": 1})
+	add(ds, "B", aug, map[string]float64{"stock": 40, "ytd": 25, "rev": 80, "rnd": 2})
+	// 乙县 misses September; 丙县 never reported.
+	ind := func(code string) Indicator { i, _ := cat.Indicator(code); return i }
+	orgs := []string{"A", "B", "D"}
+	a := ds.ActualCarried(cat, ind("stock"), orgs, "", sep)
+	if a.Value != 140 || a.Units != 2 || len(a.Carried) != 1 || a.Carried[0].Org != "B" || a.Carried[0].From != aug {
+		t.Errorf("stock carried = %+v, want 100 + 乙县's August 40", a)
+	}
+	// Ratio carries numerator and denominator together: (1+2)/(10+80).
+	if a := ds.ActualCarried(cat, ind("ratio"), orgs, "", sep); !near(a.Value, 300.0/90) {
+		t.Errorf("ratio carried = %v, want %v", a.Value, 300.0/90)
+	}
+	// A YTD figure never crosses the year: nothing carried into January from December.
+	ds2 := NewDataSet()
+	add(ds2, "B", MonthOf(2024, 12), map[string]float64{"ytd": 99})
+	add(ds2, "A", MonthOf(2025, 1), map[string]float64{"ytd": 3})
+	if a := ds2.ActualCarried(cat, ind("ytd"), orgs, "", MonthOf(2025, 1)); a.Value != 3 || len(a.Carried) != 0 {
+		t.Errorf("ytd across the year = %+v, want 3 with nothing carried", a)
+	}
+	// The plain Actual never carries: same-date sums only.
+	if a := ds.Actual(cat, ind("stock"), orgs, "", sep); a.Value != 100 {
+		t.Errorf("Actual = %v, want 100", a.Value)
+	}
+}
