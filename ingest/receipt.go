@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"lingpao"
+	"lingpao/reports/xlsx"
 )
 
 // unidentified is the receipts folder for files that name no county and sit in no county folder.
@@ -168,6 +169,9 @@ func findingsWorkbook(w io.Writer, line string, s lingpao.Submission) error {
 		f.SetColWidth(sh, col, col, wd)
 	}
 	f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"})
+	if err := xlsx.SetDimensions(f); err != nil {
+		return err
+	}
 	_, err := f.WriteTo(w)
 	return err
 }

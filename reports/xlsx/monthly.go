@@ -121,6 +121,9 @@ func WriteMonthly(w io.Writer, m *reports.Monthly) (err error) {
 	}); err != nil {
 		return err
 	}
+	if err := SetDimensions(f); err != nil {
+		return err
+	}
 	_, err = f.WriteTo(w)
 	return err
 }
