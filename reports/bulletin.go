@@ -145,9 +145,6 @@ func Sentence(ind lingpao.Indicator, a lingpao.Assessment) string {
 	}
 	actual := ind.Format(a.Actual.Value)
 	partial := ""
-	if a.Actual.Units < a.Actual.Of {
-		partial = fmt.Sprintf("（%d个单位报送）", a.Actual.Units)
-	}
 	if !a.HasTarget {
 		return fmt.Sprintf("%s为%s%s", ind.Name, actual, partial)
 	}
@@ -175,7 +172,8 @@ func Sentence(ind lingpao.Indicator, a lingpao.Assessment) string {
 		if !t.Met(a.Actual.Value) {
 			cmp = "未达到"
 		}
-		return fmt.Sprintf("%s为同比%s%s，%s%s的目标", ind.Name, dir, lingpao.FormatNumber(math.Abs(a.Actual.Value), 1)+"%", cmp, target) + partial
+		subject := strings.TrimSuffix(strings.TrimSuffix(ind.Name, "同比增速"), "增速")
+		return fmt.Sprintf("%s同比%s%s，%s%s的目标", subject, dir, lingpao.FormatNumber(math.Abs(a.Actual.Value), 1)+"%", cmp, target) + partial
 	}
 	diff := a.Actual.Value - t.Bar()
 	rel := "高于"
@@ -199,7 +197,7 @@ func narrative(in Input, city string, m lingpao.Period, b *Bulletin) []string {
 		parts = append(parts, Sentence(t.Indicator, t.Total.A))
 	}
 	if len(parts) > 0 {
-		paras = append(paras, fmt.Sprintf("截至%d月底，全市%s。", m.N, strings.Join(parts, "；")))
+		paras = append(paras, fmt.Sprintf("截至%d月底，全市%s。%s", m.N, strings.Join(parts, "；"), coverageNote(in, b.Tables)))
 	}
 	var names []string
 	for _, r := range b.Red {
@@ -241,6 +239,51 @@ func narrative(in Input, city string, m lingpao.Period, b *Bulletin) []string {
 	}
 	paras = append(paras, s+"。")
 	return paras
+}
+
+// coverageNote says, once, which counties the city totals lack or count with an earlier month's
+// figure.
+func coverageNote(in Input, tables []Table) string {
+	carried := map[string]lingpao.Period{}
+	var order []string
+	missing := map[string]bool{}
+	for _, t := range tables {
+		a := t.Total.A.Actual
+		for _, c := range a.Carried {
+			if _, ok := carried[c.Org]; !ok {
+				order = append(order, c.Org)
+			}
+			carried[c.Org] = c.From
+		}
+		if a.Units+0 < a.Of {
+			for _, c := range in.Catalog.Tree.Counties(in.Config.City) {
+				if _, ok := in.Data.Reported(c.Code, in.Period.LastMonth()); !ok {
+					if _, ok := carried[c.Code]; !ok {
+						missing[c.Code] = true
+					}
+				}
+			}
+		}
+	}
+	var parts []string
+	for _, org := range order {
+		parts = append(parts, fmt.Sprintf("%s按%d月数据计入", in.Catalog.Tree.Name(org), carried[org].N))
+	}
+	var none []string
+	for _, c := range in.Catalog.Tree.Counties(in.Config.City) {
+		if missing[c.Code] {
+			none = append(none, c.Name)
+		}
+	}
+	switch {
+	case len(parts) > 0 && len(none) > 0:
+		return fmt.Sprintf("（全市合计中，未报送本月数据的%s；%s无数据，未计入。）", strings.Join(parts, "、"), strings.Join(none, "、"))
+	case len(parts) > 0:
+		return fmt.Sprintf("（全市合计中，未报送本月数据的%s。）", strings.Join(parts, "、"))
+	case len(none) > 0:
+		return fmt.Sprintf("（%s未报送，未计入全市合计。）", strings.Join(none, "、"))
+	}
+	return ""
 }
 
 // firstWithCounties returns the first table where some county is measured against a target.
