@@ -1,0 +1,189 @@
+package demo
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"lingpao"
+)
+
+// filled is the content of one synthetic return.
+type filled struct {
+	org      lingpao.OrgUnit
+	month    lingpao.Period
+	values   map[string]map[string]float64 // cluster → indicator → value
+	roster   []lingpao.Enterprise
+	issues   []lingpao.Issue
+	contact  string
+	phone    string
+	remarks  map[string]string
+	clusters []lingpao.Cluster
+}
+
+var (
+	tradeWords    = []string{"华", "恒", "鼎", "瑞", "博", "盛", "宏", "信", "泰", "创", "联", "新", "远", "达", "晟", "嘉", "中", "科", "正", "润"}
+	industryWords = []string{"科技", "电子", "装备", "制药", "生物", "食品", "新材料", "机械", "智能", "精工", "化工", "能源"}
+	surnames      = []string{"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"}
+	givenNames    = []string{"建国", "丽华", "晓明", "志强", "海燕", "文博", "静", "磊", "敏", "洋", "佳怡", "子涵"}
+)
+
+// shortName strips the unit type: 鹿泉区 → 鹿泉, 石家庄高新区 → 石家庄高新.
+func shortName(name string) string {
+	for _, suf := range []string{"区", "县", "市"} {
+		if strings.HasSuffix(name, suf) && len([]rune(name)) > 2 {
+			return strings.TrimSuffix(name, suf)
+		}
+	}
+	return name
+}
+
+// uscc builds a valid unified social credit code for an enterprise of county org.
+func uscc(rng *rand.Rand, orgCode string) string {
+	const alpha = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+	area := orgCode
+	if len(area) != 6 || strings.ContainsAny(area, "-") {
+		area = area[:6]
+	}
+	b := []byte("91" + area)
+	for len(b) < 17 {
+		b = append(b, alpha[rng.IntN(len(alpha))])
+	}
+	c, _ := lingpao.USCCCheck(string(b))
+	return string(append(b, c))
+}
+
+// roster returns a county's key enterprises, the same every month (names, codes, tags); revenue and
+// R&D are year-to-date for month m.
+func (g *generator) roster(org lingpao.OrgUnit, clusters []lingpao.Cluster, m lingpao.Period) []lingpao.Enterprise {
+	rng := rand.New(rand.NewPCG(g.seed, hash("roster", org.Code)))
+	var out []lingpao.Enterprise
+	used := map[string]bool{}
+	row := 4
+	for _, c := range clusters {
+		n := g.enterprisesPerCluster(rng)
+		for i := 0; i < n; i++ {
+			var name string
+			for name == "" || used[name] {
+				name = fmt.Sprintf("%s%s%s%s有限公司", shortName(org.Name), tradeWords[rng.IntN(len(tradeWords))], tradeWords[rng.IntN(len(tradeWords))], industryWords[rng.IntN(len(industryWords))])
+			}
+			used[name] = true
+			e := lingpao.Enterprise{Name: name, USCC: uscc(rng, org.Code), Cluster: c.Code, Row: row}
+			row++
+			switch {
+			case i < 2:
+				e.Tags = []string{lingpao.TagLeader, lingpao.TagSRDI}
+				if i == 0 && rng.IntN(3) == 0 {
+					e.Tags = append(e.Tags, lingpao.TagLittleGiant)
+				}
+				if rng.IntN(2) == 0 {
+					e.Tags = append(e.Tags, lingpao.TagListingPool)
+				}
+			case i < 4 && rng.IntN(2) == 0:
+				e.Tags = []string{lingpao.TagSRDI}
+			case rng.IntN(3) == 0:
+				e.Tags = []string{lingpao.TagHighTech}
+			}
+			annual := 3000 + rng.Float64()*40000 // 万元
+			if e.HasTag(lingpao.TagLeader) {
+				annual = 20000 + rng.Float64()*150000
+			}
+			rev := math.Round(annual*seasonal(m.N)*100) / 100
+			e.Revenue = &rev
+			share := 0.01 + rng.Float64()*0.02
+			if e.HasTag(lingpao.TagLeader) {
+				share = 0.026 + rng.Float64()*0.02
+			}
+			rnd := math.Round(rev*share*100) / 100
+			e.RnD = &rnd
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (g *generator) enterprisesPerCluster(rng *rand.Rand) int {
+	if g.rosterSize > 0 {
+		return g.rosterSize/2 + rng.IntN(g.rosterSize)
+	}
+	return 5 + rng.IntN(6)
+}
+
+// countyReturn builds the synthetic figures of county org for month m.
+func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
+	cat := g.cat
+	clusters := cat.ClustersOf(org.Code)
+	f := filled{org: org, month: m, values: map[string]map[string]float64{}, clusters: clusters, remarks: map[string]string{}}
+	rng := rand.New(rand.NewPCG(g.seed, hash("return", org.Code, m.String())))
+	p := perf(g.seed, org.Code)
+	weights := make([]float64, len(clusters))
+	for i, c := range clusters {
+		weights[i] = 1 + unit(g.seed, "weight", c.Code)*2
+		f.values[c.Code] = map[string]float64{}
+	}
+	set := func(ind string, parts []float64) {
+		for i, c := range clusters {
+			f.values[c.Code][ind] = parts[i]
+		}
+	}
+	elapsed := float64(m.N) / 12
+
+	// Stocks with chained milestones: from the 2023 level toward the 2025 level at the county's pace.
+	for _, ind := range []string{"srdi_sme", "little_giant", "listed"} {
+		t25, ok25 := allocation(cat, org.Code, ind, m.Year)
+		t23, ok23 := allocation(cat, org.Code, ind, m.Year-2)
+		var v float64
+		switch {
+		case ok25 && ok23:
+			v = t23 + (t25-t23)*(1+elapsed)/2*p
+		case ok25:
+			v = t25 * (0.7 + 0.3*elapsed) * p
+		default:
+			v = float64(1 + int(unit(g.seed, ind, org.Code)*4))
+		}
+		set(ind, split(math.Max(0, math.Round(v)), weights, true))
+	}
+	// Little giants are a subset of SRDI enterprises.
+	for _, c := range clusters {
+		if f.values[c.Code]["little_giant"] > f.values[c.Code]["srdi_sme"] {
+			f.values[c.Code]["little_giant"] = f.values[c.Code]["srdi_sme"]
+		}
+	}
+	// Annual flows: the allocation times the seasonal share times the county's pace.
+	for _, ind := range []string{"invention_patents_new", "srdi_sme_new", "innov_sme_new", "hitech_new", "green_factory_new"} {
+		a, ok := allocation(cat, org.Code, ind, m.Year)
+		if !ok {
+			a = float64(2 + int(unit(g.seed, ind, org.Code)*6))
+		}
+		set(ind, split(math.Floor(a*seasonal(m.N)*p), weights, true))
+	}
+	for _, ind := range []string{"joint_stock_new", "energy_diag_new", "standards_new", "innovation_platforms_new"} {
+		a := float64(1 + int(unit(g.seed, ind, org.Code)*5))
+		set(ind, split(math.Floor(a*seasonal(m.N)*p+0.3), weights, true))
+	}
+	for i, c := range clusters {
+		v := f.values[c.Code]
+		annual := 15 + unit(g.seed, "revenue", c.Code)*220 // 亿元
+		growth := 0.02 + unit(g.seed, "growth", org.Code)*0.11
+		v["revenue_ytd"] = math.Round(annual*seasonal(m.N)*100) / 100
+		v["revenue_ytd_ly"] = math.Round(v["revenue_ytd"]/(1+growth)*100) / 100
+		above := math.Round(20 + unit(g.seed, "above", c.Code)*120)
+		v["above_scale"] = above
+		v["rev50_firms"] = math.Floor(annual / 120)
+		base := 0.6 + 0.15*p + rng.Float64()*0.02
+		v["digital_rd_users"] = math.Min(above, math.Round(above*math.Min(0.95, base+0.1)))
+		v["digital_mgmt_users"] = math.Min(above, math.Round(above*math.Min(0.95, base+0.12)))
+		v["cloud_users"] = math.Min(above, math.Round(above*math.Min(0.9, base-0.12)))
+		v["ecommerce_users"] = math.Min(above, math.Round(above*math.Min(0.95, base+0.05)))
+		v["diagnosed"] = math.Min(above, math.Round(above*math.Min(1, 0.75+0.25*p*elapsed+0.1)))
+		_ = i
+	}
+	f.roster = g.roster(org, clusters, m)
+	if rng.IntN(3) == 0 {
+		f.issues = []lingpao.Issue{{Description: "集群企业反映新建厂房用地指标不足，项目落地受影响", Category: "用地", Enterprise: f.roster[0].Name, Department: "县自然资源和规划局", Status: "交办", Raised: fmt.Sprintf("%d-%02d-10", m.Year, m.N)}}
+	}
+	f.contact = surnames[rng.IntN(len(surnames))] + givenNames[rng.IntN(len(givenNames))]
+	f.phone = fmt.Sprintf("0311-8%03d%04d", rng.IntN(1000), rng.IntN(10000))
+	return f
+}

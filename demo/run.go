@@ -1,0 +1,227 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"lingpao"
+	"lingpao/jobs"
+	"lingpao/templates"
+)
+
+// Options configure a demo run.
+type Options struct {
+	Dir    string
+	Period lingpao.Period // the last month to simulate
+	Seed   uint64
+	// Log receives one line per simulated day and report.
+	Log     io.Writer
+	Version string
+}
+
+// Summary is what a demo run produced.
+type Summary struct {
+	Dir       string
+	Files     int
+	Accepted  int
+	Rejected  int
+	Duplicate int
+	Reports   []string
+	Receipts  string
+}
+
+// drop is one file a county puts into the inbox on a simulated day.
+type drop struct {
+	at   time.Time
+	path string // relative to the inbox
+	data func() ([]byte, error)
+}
+
+// Run creates the workspace in opt.Dir and replays January to opt.Period.
+func Run(ctx context.Context, opt Options) (sum Summary, err error) {
+	defer lingpao.Wrap(&err, "demo.Run(%s)", opt.Dir)
+	sum.Dir = opt.Dir
+	if _, err := jobs.Init(opt.Dir); err != nil {
+		return sum, err
+	}
+	w, err := jobs.Open(ctx, opt.Dir, opt.Version)
+	if err != nil {
+		return sum, err
+	}
+	defer w.Close()
+	var clock time.Time
+	w.Now = func() time.Time { return clock }
+	g := &generator{cat: w.Catalog, cfg: w.Config, seed: opt.Seed, cal: w.Catalog.Calendar(), layout: templates.Describe(w.Catalog)}
+	drops := g.schedule(opt.Period)
+	sort.SliceStable(drops, func(i, j int) bool { return drops[i].at.Before(drops[j].at) })
+	ing := w.Ingester()
+	for i := 0; i < len(drops); {
+		day := drops[i].at
+		j := i
+		for j < len(drops) && drops[j].at.Equal(day) {
+			b, err := drops[j].data()
+			if err != nil {
+				return sum, err
+			}
+			if err := lingpao.WriteFileBytesAtomic(w.Config.Path(lingpao.InboxDir, drops[j].path), b); err != nil {
+				return sum, err
+			}
+			j++
+		}
+		// Two polls at the drop time: the first sees the files, the second takes them once stable.
+		clock = day
+		var got []string
+		for k := 0; k < 2; k++ {
+			res, err := ing.Poll(ctx)
+			if err != nil {
+				return sum, err
+			}
+			for _, r := range res {
+				sum.Files++
+				switch {
+				case r.Duplicate:
+					sum.Duplicate++
+					got = append(got, r.Path+"（重复，不重复计入）")
+				case r.Submission.Status == lingpao.SubAccepted:
+					sum.Accepted++
+				default:
+					sum.Rejected++
+					got = append(got, r.Path+"（退回）")
+				}
+			}
+		}
+		if opt.Log != nil {
+			line := fmt.Sprintf("%s 收到 %d 个文件", day.Format("2006-01-02 15:04"), j-i)
+			if len(got) > 0 {
+				line += "：" + fmt.Sprint(got)
+			}
+			fmt.Fprintln(opt.Log, line)
+		}
+		i = j
+	}
+	// Reports as the bureau makes them: a week after the month's deadline, when the late files are in.
+	clock = g.cal.AddWorkdays(w.Deadline(opt.Period), 5).Add(9 * time.Hour)
+	q := lingpao.Period{Year: opt.Period.Year, Kind: lingpao.Quarter, N: (opt.Period.N-1)/3 + 1}
+	if opt.Period.N%3 != 0 {
+		q = q.Prev() // the last complete quarter
+	}
+	reqs := []jobs.ReportRequest{{Kind: jobs.Monthly, Period: opt.Period}}
+	if q.Year == opt.Period.Year {
+		reqs = append(reqs, jobs.ReportRequest{Kind: jobs.Quarterly, Period: q})
+	}
+	for _, req := range reqs {
+		paths, err := w.GenerateReport(ctx, req)
+		if err != nil {
+			return sum, err
+		}
+		sum.Reports = append(sum.Reports, paths...)
+		if opt.Log != nil {
+			for _, p := range paths {
+				rel, _ := filepath.Rel(opt.Dir, p)
+				fmt.Fprintf(opt.Log, "%s 生成报告 %s\n", clock.Format("2006-01-02 15:04"), rel)
+			}
+		}
+	}
+	sum.Receipts = w.Config.Path(lingpao.ReceiptsDir)
+	return sum, nil
+}
+
+// schedule plans every drop of January..last: most counties report a few days before the deadline,
+// some late, January mostly merged into February, one county missing the last month, one file with
+// errors corrected two days later, one re-sent correction, one duplicate and one CSV in disguise.
+func (g *generator) schedule(last lingpao.Period) []drop {
+	counties := g.cat.Tree.Counties(g.cfg.City)
+	var ds []drop
+	pick := func(name string, fallback int) lingpao.OrgUnit {
+		if u, err := g.cat.Tree.Find(name); err == nil {
+			return u
+		}
+		return counties[fallback%len(counties)]
+	}
+	missing := pick("井陉矿区", len(counties)-1)
+	faulty := pick("赞皇县", 1)
+	resend := pick("正定县", 2)
+	dup := pick("新华区", 3)
+	stray := pick("长安区", 0)
+	generated := func(m lingpao.Period) time.Time { return m.Start().AddDate(0, 0, 20).Add(10 * time.Hour) }
+	for m := lingpao.MonthOf(last.Year, 1); !last.Before(m); m = m.Add(1) {
+		deadline := g.cal.Deadline(m, g.cfg.DeadlineDay)
+		for _, c := range counties {
+			c, m := c, m
+			if m == last && c.Code == missing.Code {
+				continue
+			}
+			if m.N == 1 && g.cfg.MergeJanFeb && unit(g.seed, "jan", c.Code) < 0.75 {
+				continue // reported together with February
+			}
+			u := unit(g.seed, "when", c.Code, m.String())
+			at := g.cal.AddWorkdays(deadline, -1-int(u*4)).Add(time.Duration(9+int(u*8)) * time.Hour)
+			// A month's figures exist only once it has ended: never before the next month's first
+			// working day, however far a holiday pushed the deadline.
+			if first := g.cal.NextWorkday(m.End()).Add(time.Duration(9+int(u*8)) * time.Hour); at.Before(first) {
+				at = first
+			}
+			if u > 0.88 {
+				at = g.cal.AddWorkdays(deadline, 1+int((u-0.88)*30)).Add(15 * time.Hour) // late
+			}
+			name := fmt.Sprintf("%s/%s_%s.xlsx", c.Name, m, c.Name)
+			fl := func() filled { return g.countyReturn(c, m) }
+			good := func() ([]byte, error) { return g.workbook(fl(), generated(m)) }
+			switch {
+			case m == last && c.Code == faulty.Code:
+				ds = append(ds, drop{at: at, path: name, data: func() ([]byte, error) {
+					return g.workbook(fl(), generated(m), plantErrors)
+				}})
+				ds = append(ds, drop{at: g.cal.AddWorkdays(at, 2).Add(11 * time.Hour), path: fmt.Sprintf("%s/%s_%s（修改）.xlsx", c.Name, m, c.Name), data: good})
+			case m == last.Add(-1) && c.Code == resend.Code && last.N > 1:
+				ds = append(ds, drop{at: at, path: name, data: good})
+				ds = append(ds, drop{at: g.cal.AddWorkdays(deadline, 3).Add(10 * time.Hour), path: fmt.Sprintf("%s/%s_%s（更正）.xlsx", c.Name, m, c.Name), data: func() ([]byte, error) {
+					f := fl()
+					for _, cl := range f.clusters {
+						f.values[cl.Code]["invention_patents_new"]++
+						f.remarks[cl.Code] = "更正：补报一件授权发明专利"
+					}
+					return g.workbook(f, generated(m))
+				}})
+			case m == last && c.Code == dup.Code:
+				ds = append(ds, drop{at: at, path: name, data: good})
+				ds = append(ds, drop{at: at.Add(26 * time.Hour), path: fmt.Sprintf("%s/%s_%s - 副本.xlsx", c.Name, m, c.Name), data: good})
+			default:
+				ds = append(ds, drop{at: at, path: name, data: good})
+			}
+			if m == last && c.Code == stray.Code {
+				ds = append(ds, drop{at: at, path: fmt.Sprintf("%s/%s_%s_汇总.xlsx", c.Name, m, c.Name), data: func() ([]byte, error) {
+					return []byte("集群名称,营业收入\n" + c.Name + "示例集群,12.5\n"), nil
+				}})
+			}
+		}
+	}
+	return ds
+}
+
+// plantErrors makes the mistakes counties make: words in a number cell, a little-giant count above
+// the SRDI count, a mistyped credit code.
+func plantErrors(f *excelize.File) {
+	f.SetCellValue(templates.SheetClusters, "C5", "约120亿")
+	srdi, _ := f.GetCellValue(templates.SheetClusters, "F5")
+	f.SetCellValue(templates.SheetClusters, "G5", srdi+"0")
+	code, _ := f.GetCellValue(templates.SheetRoster, "C4")
+	if len(code) == 18 {
+		b := []byte(code)
+		b[10] = map[bool]byte{true: 'A', false: 'B'}[b[10] != 'A']
+		f.SetCellValue(templates.SheetRoster, "C4", string(b))
+	}
+}
+
+// Exists reports whether dir already holds a workspace.
+func Exists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, lingpao.ConfigFile))
+	return err == nil
+}
