@@ -12,17 +12,17 @@ type Role string
 
 // The roles.
 const (
-	// RoleAdmin may do everything staff may, and read the audit log.
-	RoleAdmin Role = "admin"
-	// RoleStaff runs the cycle: uploads returns on behalf of counties, generates reports, imports
+	// UserAdmin may do everything staff may, and read the audit log.
+	UserAdmin Role = "admin"
+	// UserStaff runs the cycle: uploads returns on behalf of counties, generates reports, imports
 	// targets.
-	RoleStaff Role = "staff"
-	// RoleLeader reads and downloads; it changes nothing.
-	RoleLeader Role = "leader"
+	UserStaff Role = "staff"
+	// UserLeader reads and downloads; it changes nothing.
+	UserLeader Role = "leader"
 )
 
 // Roles lists the roles in order of power.
-var Roles = []Role{RoleAdmin, RoleStaff, RoleLeader}
+var Roles = []Role{UserAdmin, UserStaff, UserLeader}
 
 // ParseRole returns the role named s (admin, staff or leader).
 func ParseRole(s string) (Role, error) {
@@ -37,11 +37,11 @@ func ParseRole(s string) (Role, error) {
 // Label returns the Chinese name of the role.
 func (r Role) Label() string {
 	switch r {
-	case RoleAdmin:
+	case UserAdmin:
 		return "管理员"
-	case RoleStaff:
+	case UserStaff:
 		return "工作人员"
-	case RoleLeader:
+	case UserLeader:
 		return "领导（只读）"
 	}
 	return string(r)
@@ -49,10 +49,10 @@ func (r Role) Label() string {
 
 // CanWrite reports whether the role may change things: upload returns, generate reports, import
 // targets.
-func (r Role) CanWrite() bool { return r == RoleAdmin || r == RoleStaff }
+func (r Role) CanWrite() bool { return r == UserAdmin || r == UserStaff }
 
 // CanAdmin reports whether the role may read the audit log.
-func (r Role) CanAdmin() bool { return r == RoleAdmin }
+func (r Role) CanAdmin() bool { return r == UserAdmin }
 
 // User is an account of the staff web page.
 type User struct {

@@ -11,9 +11,9 @@ func TestParseRole(t *testing.T) {
 		want      Role
 		write, ok bool
 	}{
-		{"admin", RoleAdmin, true, true},
-		{" staff ", RoleStaff, true, true},
-		{"leader", RoleLeader, false, true},
+		{"admin", UserAdmin, true, true},
+		{" staff ", UserStaff, true, true},
+		{"leader", UserLeader, false, true},
 		{"Admin", "", false, false},
 		{"", "", false, false},
 	} {
@@ -25,7 +25,7 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("%s.CanWrite() = %v, want %v", got, got.CanWrite(), tc.write)
 		}
 	}
-	if !RoleAdmin.CanAdmin() || RoleStaff.CanAdmin() || RoleLeader.CanAdmin() {
+	if !UserAdmin.CanAdmin() || UserStaff.CanAdmin() || UserLeader.CanAdmin() {
 		t.Error("only admin may read the audit log")
 	}
 }

@@ -26,14 +26,14 @@ func openTest(t *testing.T) (*DB, *time.Time) {
 func TestUsersAndSessions(t *testing.T) {
 	ctx := context.Background()
 	db, now := openTest(t)
-	admin := lingpao.User{Name: "张科长", Role: lingpao.RoleAdmin}
+	admin := lingpao.User{Name: "张科长", Role: lingpao.UserAdmin}
 	if err := db.CreateUser(ctx, &admin, "hash-1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateUser(ctx, &lingpao.User{Name: "张科长", Role: lingpao.RoleStaff}, "x"); lingpao.ErrorCode(err) != lingpao.ECONFLICT {
+	if err := db.CreateUser(ctx, &lingpao.User{Name: "张科长", Role: lingpao.UserStaff}, "x"); lingpao.ErrorCode(err) != lingpao.ECONFLICT {
 		t.Fatalf("duplicate name: %v, want ECONFLICT", err)
 	}
-	leader := lingpao.User{Name: "王局长", Role: lingpao.RoleLeader}
+	leader := lingpao.User{Name: "王局长", Role: lingpao.UserLeader}
 	if err := db.CreateUser(ctx, &leader, "hash-2"); err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestUsersAndSessions(t *testing.T) {
 	mk("b", admin)
 	mk("c", leader)
 	s, err := db.FindSession(ctx, "a", *now)
-	if err != nil || s.User.Name != "张科长" || s.User.Role != lingpao.RoleAdmin || s.CSRF != "csrf-a" {
+	if err != nil || s.User.Name != "张科长" || s.User.Role != lingpao.UserAdmin || s.CSRF != "csrf-a" {
 		t.Fatalf("FindSession = %+v, %v", s, err)
 	}
 	// Expiry is exclusive: at the expiry instant the session is gone.
