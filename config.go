@@ -36,6 +36,10 @@ type Config struct {
 	// MergeJanFeb treats January as reported together with February (1–2月合并): a February return
 	// without a January one is normal, not late.
 	MergeJanFeb bool `yaml:"merge_jan_feb"`
+	// Jobs, Mail and Reminders configure service mode (`lingpao serve`): schedules, e-mail, 催报.
+	Jobs      JobsConfig     `yaml:"jobs"`
+	Mail      MailConfig     `yaml:"mail"`
+	Reminders ReminderConfig `yaml:"reminders"`
 	// Progress holds the status thresholds and seasonal weights.
 	Progress ProgressOptions `yaml:"progress"`
 	Fonts    FontConfig      `yaml:"fonts"`
@@ -50,9 +54,9 @@ type FontConfig struct {
 
 // InboxConfig tunes the inbox poll.
 type InboxConfig struct {
-	// PollSeconds is the interval between polls in serve mode, and the wait between the two looks of a
-	// one-shot `lingpao ingest`: a file is taken only when its size and mtime are unchanged across two
-	// polls, so a file still being copied to the share is never read.
+	// PollSeconds is the wait between the two looks of a one-shot `lingpao ingest` (serve polls on
+	// jobs.poll.schedule): a file is taken only when its size and mtime are unchanged across two polls,
+	// so a file still being copied to the share is never read.
 	PollSeconds float64 `yaml:"poll_seconds"`
 	// MaxFileMB refuses larger files outright.
 	MaxFileMB int `yaml:"max_file_mb"`
@@ -67,6 +71,9 @@ func DefaultConfig(dir string) Config {
 		Masthead:    "石家庄市县域特色产业集群工作简报",
 		DeadlineDay: 5,
 		MergeJanFeb: true,
+		Jobs:        DefaultJobsConfig(),
+		Mail:        DefaultMailConfig(),
+		Reminders:   DefaultReminderConfig(),
 		Progress:    DefaultProgressOptions(),
 		Inbox:       InboxConfig{PollSeconds: 2, MaxFileMB: 50},
 	}
@@ -119,6 +126,7 @@ func (c Config) Validate() error {
 			probs = append(probs, fmt.Sprintf("progress.seasonal.%s 应有 12 个月的权重，现有 %d 个", code, len(w)))
 		}
 	}
+	probs = append(probs, c.validateService()...)
 	if c.Inbox.PollSeconds <= 0 {
 		probs = append(probs, "inbox.poll_seconds 应大于 0")
 	}
