@@ -1,10 +1,17 @@
 package lingpao
 
+import (
+	"fmt"
+	"strconv"
+)
+
 // DataSet holds the values of the accepted, current submissions: per county, cluster, indicator and
 // month. Absent means not reported — never zero.
 type DataSet struct {
 	values   map[dataKey]float64
 	reported map[orgMonth]int64
+	// clusters lists, per county and month, the clusters that reported any value, in the order seen.
+	clusters map[orgMonth][]string
 }
 
 type dataKey struct {
@@ -19,18 +26,27 @@ type orgMonth struct {
 
 // NewDataSet returns an empty data set.
 func NewDataSet() *DataSet {
-	return &DataSet{values: map[dataKey]float64{}, reported: map[orgMonth]int64{}}
+	return &DataSet{values: map[dataKey]float64{}, reported: map[orgMonth]int64{}, clusters: map[orgMonth][]string{}}
 }
 
 // AddSubmission records that county org reported month m in submission id, with its values. Cluster
 // values are also summed into the county's total (cluster ""). Adding a second submission for the same
 // county and month replaces nothing: callers add only the current version.
 func (d *DataSet) AddSubmission(org string, m Period, id int64, values []Value) {
-	d.reported[orgMonth{org, m}] = id
+	om := orgMonth{org, m}
+	d.reported[om] = id
+	seen := map[string]bool{}
+	for _, c := range d.clusters[om] {
+		seen[c] = true
+	}
 	for _, v := range values {
 		d.values[dataKey{org, v.Cluster, v.Indicator, m}] = v.V
 		if v.Cluster != "" {
 			d.values[dataKey{org, "", v.Indicator, m}] += v.V
+			if !seen[v.Cluster] {
+				seen[v.Cluster] = true
+				d.clusters[om] = append(d.clusters[om], v.Cluster)
+			}
 		}
 	}
 }
@@ -62,6 +78,8 @@ type Actual struct {
 	// Carried lists the counties that did not report month m and were counted with their latest
 	// earlier figure (see ActualCarried); they are included in Units.
 	Carried []Carry `json:"carried,omitempty"`
+	// MergedJanFeb is set on a February flow that covers January too (1–2月合并, see DataSet.Flow).
+	MergedJanFeb bool `json:"merged_jan_feb,omitempty"`
 }
 
 // Carry is one county counted with an earlier month's figure in an aggregate.
@@ -76,18 +94,22 @@ func (a Actual) Complete() bool { return a.OK && a.Units == a.Of }
 // Actual computes ind for the counties orgs at month m (one cluster when cluster is not ""), by the
 // rules of its kind (PRODUCT §4):
 //   - stock and ytd: the sum over the counties that reported it;
-//   - ratio and coverage: Σnumerator / Σdenominator over counties that reported both — never an
-//     average of the counties' ratios;
-//   - growth: ΣYTD / ΣYTD(last year) − 1 over counties with both figures; last year's figure is the
-//     Prior column of the return when filled, else the stored value of the same month last year.
+//   - ratio and coverage: Σnumerator / Σdenominator over the units that reported both — never an
+//     average of the counties' ratios. Within a county the pairs are taken cluster by cluster, so a
+//     cluster that left the numerator blank does not put its denominator into the county's ratio;
+//   - growth: ΣYTD / ΣYTD(last year) − 1 over the units with both figures, cluster by cluster; last
+//     year's figure is the Prior column of the return when filled, else the stored value of the same
+//     month last year.
 func (d *DataSet) Actual(cat *Catalog, ind Indicator, orgs []string, cluster string, m Period) Actual {
 	a := Actual{Of: len(orgs)}
 	switch ind.Kind {
 	case KindRatio, KindCoverage:
 		for _, org := range orgs {
-			n, ok1 := d.Get(org, cluster, ind.Numerator, m)
-			q, ok2 := d.Get(org, cluster, ind.Denominator, m)
-			if ok1 && ok2 {
+			if n, q, ok := d.pair(org, cluster, m, func(cl string) (float64, float64, bool) {
+				n, ok1 := d.Get(org, cl, ind.Numerator, m)
+				q, ok2 := d.Get(org, cl, ind.Denominator, m)
+				return n, q, ok1 && ok2
+			}); ok {
 				a.Num += n
 				a.Den += q
 				a.Units++
@@ -102,9 +124,11 @@ func (d *DataSet) Actual(cat *Catalog, ind Indicator, orgs []string, cluster str
 		}
 	case KindGrowth:
 		for _, org := range orgs {
-			cur, ok1 := d.Get(org, cluster, ind.Base, m)
-			prev, ok2 := d.priorYTD(ind, org, cluster, m)
-			if ok1 && ok2 {
+			if cur, prev, ok := d.pair(org, cluster, m, func(cl string) (float64, float64, bool) {
+				cur, ok1 := d.Get(org, cl, ind.Base, m)
+				prev, ok2 := d.priorYTD(ind, org, cl, m)
+				return cur, prev, ok1 && ok2
+			}); ok {
 				a.Num += cur
 				a.Den += prev
 				a.Units++
@@ -126,15 +150,31 @@ func (d *DataSet) Actual(cat *Catalog, ind Indicator, orgs []string, cluster str
 	return a
 }
 
+// pair sums the two figures get returns over the clusters of county org that have both (when
+// cluster is "" and the county reported by cluster), else takes them for cluster itself. ok is false
+// when no cluster has both.
+func (d *DataSet) pair(org, cluster string, m Period, get func(cluster string) (float64, float64, bool)) (x, y float64, ok bool) {
+	cls := d.clusters[orgMonth{org, m}]
+	if cluster != "" || len(cls) == 0 {
+		return get(cluster)
+	}
+	for _, cl := range cls {
+		if a, b, both := get(cl); both {
+			x, y, ok = x+a, y+b, true
+		}
+	}
+	if !ok {
+		return get("") // figures reported for the county as a whole
+	}
+	return x, y, ok
+}
+
 // ActualCarried is Actual for an aggregate (a city or the province) in which a county that did not
 // report month m is counted with its latest earlier figure — for YTD flows only from the same year,
 // for stocks from the last twelve months — so that a city total stays comparable with the city's
 // target. It is an explicit, labelled estimate: Carried lists each such county and month, reports
 // print it, and the county's own row still says 未报送. A county with no earlier figure stays out.
 func (d *DataSet) ActualCarried(cat *Catalog, ind Indicator, orgs []string, cluster string, m Period) Actual {
-	view := &DataSet{values: d.values, reported: d.reported}
-	var carried []Carry
-	var extra map[dataKey]float64
 	codes := []string{ind.Code}
 	switch ind.Kind {
 	case KindRatio, KindCoverage:
@@ -146,6 +186,8 @@ func (d *DataSet) ActualCarried(cat *Catalog, ind Indicator, orgs []string, clus
 	if base, ok := cat.Indicator(codes[0]); ok && (ind.Kind == KindRatio || ind.Kind == KindCoverage || ind.Kind == KindGrowth) {
 		baseKind = base.Kind
 	}
+	var view *DataSet
+	var carried []Carry
 	for _, org := range orgs {
 		if _, ok := d.reported[orgMonth{org, m}]; ok {
 			continue
@@ -158,34 +200,54 @@ func (d *DataSet) ActualCarried(cat *Catalog, ind Indicator, orgs []string, clus
 			if _, ok := d.reported[orgMonth{org, from}]; !ok {
 				continue
 			}
-			found := false
-			for _, c := range codes {
-				if v, ok := d.values[dataKey{org, cluster, c, from}]; ok {
-					if extra == nil {
-						extra = map[dataKey]float64{}
-					}
-					extra[dataKey{org, cluster, c, m}] = v
-					found = true
-				}
+			if view == nil {
+				view = d.overlay()
 			}
-			if found {
+			if view.carry(org, from, m, cluster, codes) {
 				carried = append(carried, Carry{Org: org, From: from})
 			}
 			break
 		}
 	}
-	if len(extra) > 0 {
-		view.values = make(map[dataKey]float64, len(d.values)+len(extra))
-		for k, v := range d.values {
-			view.values[k] = v
-		}
-		for k, v := range extra {
-			view.values[k] = v
-		}
+	if view == nil {
+		view = d
 	}
 	a := view.Actual(cat, ind, orgs, cluster, m)
 	a.Carried = carried
 	return a
+}
+
+// overlay returns a data set that reads d but can take extra values without changing d.
+func (d *DataSet) overlay() *DataSet {
+	v := &DataSet{values: make(map[dataKey]float64, len(d.values)), reported: d.reported, clusters: make(map[orgMonth][]string, len(d.clusters))}
+	for k, x := range d.values {
+		v.values[k] = x
+	}
+	for k, x := range d.clusters {
+		v.clusters[k] = x
+	}
+	return v
+}
+
+// carry copies county org's figures of codes from month `from` to month m — the county total, the
+// cluster asked for, and (for the total) every cluster, so that ratios still pair cluster by cluster.
+// It reports whether any figure was copied.
+func (d *DataSet) carry(org string, from, m Period, cluster string, codes []string) bool {
+	cls := []string{cluster}
+	if cluster == "" {
+		cls = append(cls, d.clusters[orgMonth{org, from}]...)
+		d.clusters[orgMonth{org, m}] = d.clusters[orgMonth{org, from}]
+	}
+	found := false
+	for _, cl := range cls {
+		for _, c := range codes {
+			if v, ok := d.values[dataKey{org, cl, c, from}]; ok {
+				d.values[dataKey{org, cl, c, m}] = v
+				found = true
+			}
+		}
+	}
+	return found
 }
 
 // priorYTD returns last year's YTD of a growth's base for the same month.
@@ -214,4 +276,65 @@ func (d *DataSet) MonthFlow(org, cluster, indicator string, m Period) (float64, 
 		return 0, false
 	}
 	return cur - prev, true
+}
+
+// Flow returns the period's own flow of ind for the counties orgs, summed over the counties that have
+// both figures:
+//   - a YTD flow: YTD at the period's last month less YTD at the month before its first (0 when the
+//     period starts in January): 2025Q3 is YTD(September) − YTD(June);
+//   - a stock: the net change over the period, the stock at its last month less the stock at the
+//     month before (which may be last December).
+//
+// With mergeJanFeb, a county without a January return has February's flow counted from the start of
+// the year (1–2月合并): MergedJanFeb says so. Ratios, coverage and growth have no flow (OK false).
+func (d *DataSet) Flow(ind Indicator, orgs []string, cluster string, p Period, mergeJanFeb bool) Actual {
+	a := Actual{Of: len(orgs)}
+	if ind.Kind != KindYTD && ind.Kind != KindStock {
+		return a
+	}
+	last, before := p.LastMonth(), p.FirstMonth().Add(-1)
+	for _, org := range orgs {
+		cur, ok := d.Get(org, cluster, ind.Code, last)
+		if !ok {
+			continue
+		}
+		var base float64
+		switch {
+		case ind.Kind == KindYTD && before.Year != last.Year:
+			// YTD(0) = 0
+		default:
+			b, ok := d.Get(org, cluster, ind.Code, before)
+			if !ok && ind.Kind == KindYTD && mergeJanFeb && before == MonthOf(last.Year, 1) {
+				a.MergedJanFeb = true
+				break
+			}
+			if !ok {
+				continue
+			}
+			base = b
+		}
+		a.Value += cur - base
+		a.Units++
+	}
+	a.OK = a.Units > 0
+	return a
+}
+
+// CheckYTDFall returns the warning for value v of a year-to-date indicator when it is lower than
+// prev, the same cell's figure the month before (PRODUCT §4: YTD must not decrease within a year —
+// never silently). There is nothing to compare in January, which starts a new year. where names the
+// row (the cluster); remark is the explanation the county already wrote in the row, if any.
+func CheckYTDFall(ind Indicator, v Value, prev float64, where, remark string) (Finding, bool) {
+	if ind.Kind != KindYTD || v.Period.N == 1 || roundTo(v.V, 6) >= roundTo(prev, 6) {
+		return Finding{}, false
+	}
+	ask := "请核对；如确属调整，请在该行“备注（情况说明）”中写明原因。"
+	if remark != "" {
+		ask = "已有情况说明：" + remark
+	}
+	return Finding{
+		Severity: SevWarning, Rule: "period.ytd_decrease", Sheet: v.Sheet, Cell: v.Cell,
+		Value:   strconv.FormatFloat(v.V, 'f', -1, 64),
+		Message: fmt.Sprintf("「%s」%s为本年累计数，本月 %s 小于上月 %s：%s", where, ind.Name, ind.Format(v.V), ind.Format(prev), ask),
+	}, true
 }

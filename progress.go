@@ -87,71 +87,120 @@ func DefaultProgressOptions() ProgressOptions {
 	return ProgressOptions{Thresholds: DefaultThresholds(), CarryForward: true}
 }
 
-// ApplicableTarget returns the target of org for indicator that month m is measured against: an annual
-// or growth target in force that year, else the earliest milestone, cumulative or rate target due at
-// or after the month's end (later versions win). ok is false when there is none.
+// InForce reports whether t applies to month m:
+//   - annual and growth targets in the years FromYear..ToYear;
+//   - milestone, plan-cumulative and rate targets from their Start (any time, when there is none) until
+//     their due date — and to the end of the due year, so that a year's reports still measure a target
+//     due mid-year.
+func (t Target) InForce(m Period) bool {
+	switch t.Form {
+	case FormAnnual, FormGrowth:
+		return t.AppliesTo(m.Year)
+	}
+	if t.Due.IsZero() {
+		return false
+	}
+	last := m.LastDay()
+	if !t.Start.IsZero() && t.Start.After(last) {
+		return false
+	}
+	return !t.Due.Before(last) || t.Due.In(Beijing).Year() == m.Year
+}
+
+// ApplicableTarget returns the target of org for indicator that month m is measured against, among
+// those in force (Target.InForce): the one due soonest — the next milestone of a chain (到2023年580家
+// before 到2025年750家), a year's annual figure before a plan-long cumulative one. Equal due dates
+// prefer an annual or growth target, then the later version, then the smaller id, so the choice never
+// depends on the order of targets. ok is false when none is in force.
 func ApplicableTarget(targets []Target, org, indicator string, m Period) (Target, bool) {
-	var cands []Target
-	end := m.LastDay()
+	var best Target
+	found := false
 	for _, t := range targets {
-		if t.Org != org || t.Indicator != indicator {
+		if t.Org != org || t.Indicator != indicator || !t.InForce(m) {
 			continue
 		}
-		switch t.Form {
-		case FormAnnual, FormGrowth:
-			if t.AppliesTo(m.Year) {
-				cands = append(cands, t)
-			}
-		default:
-			if !t.Due.Before(end) || (t.Due.Year() == m.Year) {
-				cands = append(cands, t)
-			}
+		if !found || preferTarget(t, best) {
+			best, found = t, true
 		}
 	}
-	if len(cands) == 0 {
-		return Target{}, false
+	return best, found
+}
+
+// preferTarget reports whether a is to be measured against rather than b (see ApplicableTarget).
+func preferTarget(a, b Target) bool {
+	if !a.Due.Equal(b.Due) {
+		return a.Due.Before(b.Due)
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		if !cands[i].Due.Equal(cands[j].Due) {
-			return cands[i].Due.Before(cands[j].Due)
+	ya := a.Form == FormAnnual || a.Form == FormGrowth
+	yb := b.Form == FormAnnual || b.Form == FormGrowth
+	if ya != yb {
+		return ya
+	}
+	if a.Version != b.Version {
+		return a.Version > b.Version
+	}
+	return a.ID < b.ID
+}
+
+// yearShare is the share of a year's flow expected by the end of month n (1–12): n/12, or the
+// cumulative seasonal weights when 12 are given with a positive sum. 1–2月合并 changes nothing here: a
+// February figure covers two months and is expected to hold two months' share.
+func yearShare(n int, weights []float64) float64 {
+	if len(weights) == 12 {
+		var done, all float64
+		for i, w := range weights {
+			all += w
+			if i < n {
+				done += w
+			}
 		}
-		return cands[i].Version > cands[j].Version
-	})
-	return cands[0], true
+		if all > 0 {
+			return done / all
+		}
+	}
+	return float64(n) / 12
 }
 
 // ExpectedProgress returns 序时进度 — the share of target t that should be done by the end of month m
-// (PRODUCT §5.2), as a fraction:
+// (PRODUCT §5.2), as a fraction from 0 to 1:
 //   - annual flow: months elapsed / 12, or the cumulative seasonal weights when given;
-//   - milestone or plan-cumulative: the time elapsed from Start to Due, linear;
+//   - plan-cumulative flow: the share of the plan's months elapsed; over whole calendar years (start
+//     1 January, due 31 December) each year counts its seasonal weights, so 2025–2027 at September 2026
+//     is (1 + 9/12) / 3;
+//   - milestone with a start: linear in time from Start to the end of the due day — measured together
+//     with a baseline (Assess); without a start the milestone is a level to hold now: 1;
 //   - rate and growth: 1 — the target applies at every date.
 func ExpectedProgress(t Target, m Period, weights []float64) float64 {
 	switch t.Form {
 	case FormAnnual:
-		if len(weights) == 12 {
-			var done, all float64
-			for i, w := range weights {
-				all += w
-				if i < m.N {
-					done += w
-				}
-			}
-			if all > 0 {
-				return done / all
-			}
-		}
-		return float64(m.N) / 12
-	case FormMilestone, FormCumulative:
+		return yearShare(m.N, weights)
+	case FormCumulative:
 		if t.Start.IsZero() || !t.Due.After(t.Start) {
 			return 1
 		}
-		at := m.End()
-		due := t.Due.AddDate(0, 0, 1) // due by the end of the due day
-		f := monthsBetween(t.Start, at) / monthsBetween(t.Start, due)
-		return math.Max(0, math.Min(1, f))
+		s, d := t.Start.In(Beijing), t.Due.In(Beijing)
+		if s.Month() == 1 && s.Day() == 1 && d.Month() == 12 && d.Day() == 31 {
+			years := float64(d.Year() - s.Year() + 1)
+			done := float64(m.Year-s.Year()) + yearShare(m.N, weights)
+			return clamp01(done / years)
+		}
+		return linearProgress(t, m)
+	case FormMilestone:
+		if t.Start.IsZero() || !t.Due.After(t.Start) {
+			return 1
+		}
+		return linearProgress(t, m)
 	}
 	return 1
 }
+
+// linearProgress is the share of the time from t.Start to the end of t.Due elapsed by the end of m.
+func linearProgress(t Target, m Period) float64 {
+	due := t.Due.AddDate(0, 0, 1) // due by the end of the due day
+	return clamp01(monthsBetween(t.Start, m.End()) / monthsBetween(t.Start, due))
+}
+
+func clamp01(f float64) float64 { return math.Max(0, math.Min(1, f)) }
 
 // monthsBetween counts months from a to b, fractional by days within a month.
 func monthsBetween(a, b time.Time) float64 {
@@ -161,19 +210,22 @@ func monthsBetween(a, b time.Time) float64 {
 	return months + float64(b.Day()-a.Day())/dim
 }
 
-// Completion returns how much of target t the actual value achieves, as a fraction:
-//   - milestone: actual / target, or (actual − baseline) / (target − baseline) when the baseline — the
-//     value at the target's start — is known;
-//   - plan-cumulative: the progress since the start over the target's increment: for a stock,
-//     (actual − baseline) / target; for a YTD flow the caller passes the flow summed over the plan years;
-//   - annual, rate, growth: actual / target; lower-is-better indicators invert the ratio.
+// Completion returns how much of target t the actual value achieves, as a fraction (PRODUCT §5.2):
+//   - milestone: (actual − baseline) / (target − baseline) when the baseline — the value at the
+//     target's start — is known (on t, or passed by Assess from the data); else actual / target;
+//   - plan-cumulative: the flow since the start over the target (Assess passes the flow summed over
+//     the plan years); for a stock, (actual − baseline) / target — the target is the increment;
+//   - annual, rate, growth: actual / target; a lower-is-better indicator inverts it (target / actual).
+//
+// A range is measured against its lower end (Target.Bar). A target of zero is complete (1) when
+// actual is not negative.
 func Completion(t Target, ind Indicator, actual float64) float64 {
 	bar := t.Bar()
 	switch {
 	case t.Form == FormMilestone && t.Baseline != nil:
 		b := *t.Baseline
 		if bar == b {
-			if actual >= bar {
+			if (ind.LowerIsBetter && actual <= bar) || (!ind.LowerIsBetter && actual >= bar) {
 				return 1
 			}
 			return 0
@@ -201,17 +253,26 @@ type Assessment struct {
 	Org       string `json:"org"`
 	Indicator string `json:"indicator"`
 	Period    string `json:"period"`
-	Actual    Actual `json:"actual"`
+	// Actual is the value measured at the period's last month — for a plan-cumulative target, the flow
+	// summed from the target's start.
+	Actual Actual `json:"actual"`
 	// Target is the applicable target; HasTarget is false when there is none.
 	Target    Target `json:"-"`
 	HasTarget bool   `json:"has_target"`
 	// TargetValue is the target's bar (Target.Bar()).
 	TargetValue float64 `json:"target,omitempty"`
+	// Baseline is the value progress toward a milestone is measured from, when known; BaselineFrom says
+	// where it came from: "target" (the target's own or its chained predecessor's figure) or "data"
+	// (the value reported the month before the target's start).
+	Baseline     *float64 `json:"baseline,omitempty"`
+	BaselineFrom string   `json:"baseline_from,omitempty"`
 	// Completion and Expected are fractions; Gap is (Completion − Expected) in percentage points.
 	Completion float64 `json:"completion,omitempty"`
 	Expected   float64 `json:"expected,omitempty"`
 	Gap        float64 `json:"gap,omitempty"`
 	Status     Status  `json:"status"`
+	// Met says whether the actual value already meets the target (Target.Met).
+	Met bool `json:"met,omitempty"`
 	// Rank among the units compared (1 = best); 0 when not ranked.
 	Rank int `json:"rank,omitempty"`
 }
@@ -220,22 +281,32 @@ type Assessment struct {
 func (a Assessment) Measured() bool { return a.Status != StatusMissing && a.Status != StatusNoTarget }
 
 // Assess computes the assessment of org (a county, or a city/province rolled up from its counties)
-// for indicator ind over period p, measured at p's last month.
+// for indicator ind over period p, measured at p's last month (PRODUCT §7.1):
+//   - the actual value by the rules of the indicator's kind (DataSet.Actual); an aggregate counts a
+//     county that has not reported with its latest earlier figure when opt.CarryForward is set, and
+//     says so (Actual.Carried);
+//   - the target from TargetFor; a plan-cumulative target of a YTD flow measures the flow summed from
+//     the target's start (every plan year's December YTD, plus this year's);
+//   - a milestone with a start but no baseline takes its baseline from the data of the month before
+//     the start, when every unit reported it; without any baseline it is a level to hold (expected 1);
+//   - completion, 序时进度, gap in percentage points and status; 未报送 (nothing reported) is its own
+//     status and never a zero; no target is StatusNoTarget.
 func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt ProgressOptions) Assessment {
 	m := p.LastMonth()
-	var orgs []string
-	for _, c := range cat.Tree.Counties(org) {
-		orgs = append(orgs, c.Code)
-	}
+	orgs := countyCodes(cat, org)
 	as := Assessment{Org: org, Indicator: ind.Code, Period: p.String()}
-	if u, _ := cat.Tree.Unit(org); u.Level != LevelCounty && opt.CarryForward {
-		as.Actual = ds.ActualCarried(cat, ind, orgs, "", m)
-	} else {
-		as.Actual = ds.Actual(cat, ind, orgs, "", m)
+	u, _ := cat.Tree.Unit(org)
+	carry := u.Level != LevelCounty && opt.CarryForward
+	actual := func(at Period) Actual {
+		if carry {
+			return ds.ActualCarried(cat, ind, orgs, "", at)
+		}
+		return ds.Actual(cat, ind, orgs, "", at)
 	}
+	as.Actual = actual(m)
 	t, ok := TargetFor(cat, org, ind, m)
 	if ok && t.Form == FormCumulative && ind.Kind == KindYTD && as.Actual.OK {
-		as.Actual.Value += ds.priorYearsYTD(ind.Code, orgs, t.Start, m)
+		as.Actual = cumulativeFlow(as.Actual, t.Start, m, actual)
 	}
 	switch {
 	case !as.Actual.OK:
@@ -247,6 +318,21 @@ func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt 
 		return as
 	}
 	as.Target, as.HasTarget, as.TargetValue = t, true, t.Bar()
+	if t.Form == FormMilestone {
+		switch {
+		case t.Baseline != nil:
+			b := *t.Baseline
+			as.Baseline, as.BaselineFrom = &b, "target"
+		case !t.Start.IsZero():
+			if b := actual(MonthOfTime(t.Start).Add(-1)); b.Complete() {
+				v := b.Value
+				as.Baseline, as.BaselineFrom = &v, "data"
+				t.Baseline = &v
+			} else {
+				t.Start = time.Time{} // no baseline: a level to hold, like a milestone without a start
+			}
+		}
+	}
 	as.Expected = ExpectedProgress(t, m, opt.Seasonal[ind.Code])
 	if !as.Actual.OK {
 		return as
@@ -254,7 +340,51 @@ func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt 
 	as.Completion = Completion(t, ind, as.Actual.Value)
 	as.Gap = (as.Completion - as.Expected) * 100
 	as.Status = opt.Thresholds.Classify(as.Gap)
+	if ind.LowerIsBetter {
+		as.Met = t.MetLowerIsBetter(as.Actual.Value)
+	} else {
+		as.Met = t.Met(as.Actual.Value)
+	}
 	return as
+}
+
+// countyCodes returns the codes of the counties under org (org itself for a county).
+func countyCodes(cat *Catalog, org string) []string {
+	var orgs []string
+	for _, c := range cat.Tree.Counties(org) {
+		orgs = append(orgs, c.Code)
+	}
+	return orgs
+}
+
+// cumulativeFlow adds to this year's YTD the flow of the earlier years since start: each earlier
+// year's December YTD (its latest month when December is missing, labelled as carried), less the YTD
+// before start when the plan starts within a year. Units is the fewest units any year counted, so that
+// a year with a missing county shows as incomplete.
+func cumulativeFlow(cur Actual, start time.Time, m Period, actual func(Period) Actual) Actual {
+	s := MonthOfTime(start)
+	if s.Year == m.Year && s.N > 1 {
+		if before := actual(s.Add(-1)); before.OK {
+			cur.Value -= before.Value
+		}
+		return cur
+	}
+	for y := s.Year; y < m.Year; y++ {
+		dec := actual(MonthOf(y, 12))
+		if !dec.OK {
+			cur.Units = 0
+			continue
+		}
+		cur.Value += dec.Value
+		cur.Units = min(cur.Units, dec.Units)
+		cur.Carried = append(cur.Carried, dec.Carried...)
+		if y == s.Year && s.N > 1 {
+			if before := actual(s.Add(-1)); before.OK {
+				cur.Value -= before.Value
+			}
+		}
+	}
+	return cur
 }
 
 // TargetFor returns the target org is measured against for ind in month m: its own, or — for
@@ -276,18 +406,23 @@ func TargetFor(cat *Catalog, org string, ind Indicator, m Period) (Target, bool)
 	return Target{}, false
 }
 
-// priorYearsYTD sums the December YTD of the years between a cumulative target's start and month m's
-// year, so that a plan-cumulative target counts every plan year, not just this one.
-func (d *DataSet) priorYearsYTD(indicator string, orgs []string, start time.Time, m Period) float64 {
-	var sum float64
-	for y := start.In(Beijing).Year(); y < m.Year; y++ {
-		for _, org := range orgs {
-			if v, ok := d.Get(org, "", indicator, MonthOf(y, 12)); ok {
-				sum += v
+// DataFrom returns the first month whose data assessing period p (and the period before it, for
+// movement in rankings) needs: January of the year before (growth compares with last year), the
+// start of every plan-cumulative target in force (each plan year's December counts), and the month
+// before a milestone's start (its baseline).
+func DataFrom(cat *Catalog, p Period) Period {
+	from := MonthOf(p.Prev().LastMonth().Year-1, 1)
+	for _, q := range []Period{p.LastMonth(), p.Prev().LastMonth()} {
+		for _, t := range cat.Targets {
+			if t.Start.IsZero() || !t.InForce(q) || (t.Form != FormCumulative && t.Form != FormMilestone) {
+				continue
+			}
+			if s := MonthOfTime(t.Start).Add(-1); s.Before(from) {
+				from = s
 			}
 		}
 	}
-	return sum
+	return from
 }
 
 // ResolveChains fills Start and Baseline of chained milestones: a milestone without an explicit start

@@ -2,6 +2,8 @@ package lingpao
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -86,6 +88,9 @@ type Target struct {
 	Example bool `yaml:"example,omitempty" json:"example,omitempty"`
 	// Version is the targets version the target belongs to (0 for the seed catalog).
 	Version int `yaml:"-" json:"version,omitempty"`
+	// Basis is the id of the city target an imported county allocation was made from (see Allocate);
+	// empty for the documents' targets and the seed example allocation.
+	Basis string `yaml:"-" json:"basis,omitempty"`
 }
 
 // Bar returns the value that meets the target: Value, or Min for a range.
@@ -99,16 +104,57 @@ func (t Target) Bar() float64 {
 	return 0
 }
 
-// Met reports whether actual meets the target under its comparison.
+// AboutTolerance is the shortfall a 左右 (about) target allows: 5% of the figure. 8%左右 is met by 7.6%.
+const AboutTolerance = 0.05
+
+// Met reports whether actual meets the target under its comparison, comparing what a person would
+// (six decimals, so 0.1+0.2 meets 0.3):
+//   - 达到 (reach) and 以上 (at least): actual ≥ the figure;
+//   - 超过/突破 (more than): actual > the figure — exactly the figure does not meet it;
+//   - 左右 (about): actual ≥ the figure less AboutTolerance of it;
+//   - a range a至b: actual ≥ a. The upper end is the ambition, not a cap: 11 meets 8至10.
+//
+// Lower-is-better indicators meet a target by staying at or below it.
 func (t Target) Met(actual float64) bool {
+	a, bar := roundTo(actual, 6), roundTo(t.Bar(), 6)
 	switch t.Comp {
 	case CompMoreThan:
-		return actual > t.Bar()
+		return a > bar
 	case CompAbout:
-		// 左右 allows a small shortfall; 5% of the figure is the convention used here.
-		return actual >= t.Bar()*0.95
+		return a >= roundTo(t.Bar()*(1-AboutTolerance), 6)
 	}
-	return actual >= t.Bar()
+	return a >= bar
+}
+
+// MetLowerIsBetter is Met for an indicator where lower is better: at or below the figure (below it
+// for 超过 wording, within the tolerance above it for 左右).
+func (t Target) MetLowerIsBetter(actual float64) bool {
+	a, bar := roundTo(actual, 6), roundTo(t.Bar(), 6)
+	switch t.Comp {
+	case CompMoreThan:
+		return a < bar
+	case CompAbout:
+		return a <= roundTo(t.Bar()*(1+AboutTolerance), 6)
+	}
+	return a <= bar
+}
+
+// JudgeText says in Chinese how the target is judged, for notes beside a figure: a range is met at
+// its lower end (8至10家: 达到8家即完成，10家为力争目标), 超过 needs more than the figure, 左右 allows
+// AboutTolerance.
+func (t Target) JudgeText(ind Indicator) string {
+	n := func(v float64) string { return FormatNumber(v, decimalsFor(v, ind.Decimals)) + ind.Unit }
+	switch {
+	case t.Comp == CompRange && t.Min != nil && t.Max != nil:
+		return fmt.Sprintf("达到%s即完成，%s为力争目标", n(*t.Min), n(*t.Max))
+	case t.Comp == CompMoreThan:
+		return fmt.Sprintf("须超过%s", n(t.Bar()))
+	case t.Comp == CompAbout:
+		return fmt.Sprintf("达到%s（%s的%.0f%%）即完成", n(t.Bar()*(1-AboutTolerance)), n(t.Bar()), (1-AboutTolerance)*100)
+	case t.Comp == CompAtLeast:
+		return fmt.Sprintf("不少于%s", n(t.Bar()))
+	}
+	return fmt.Sprintf("达到%s", n(t.Bar()))
 }
 
 // AppliesTo reports whether the target is in force for year y.
@@ -155,85 +201,172 @@ func mustParse(s string) float64 {
 	return f
 }
 
-// Holiday is a day of the working calendar that differs from the weekday rule: a statutory holiday
-// (Off) or a make-up working day on a weekend (调休, !Off).
-type Holiday struct {
-	Date time.Time `yaml:"-" json:"date"`
-	Name string    `yaml:"name" json:"name"`
-	Off  bool      `yaml:"off" json:"off"`
+// AllocationKey names one allocatable figure of a city target (任务分解): the target and the year it
+// is for — the due year of a milestone or plan-cumulative target, each year of an annual one.
+type AllocationKey struct {
+	Basis string `json:"basis"`
+	Year  int    `json:"year"`
 }
 
-// Calendar is the Chinese working calendar: weekdays work, weekends rest, unless the holiday table says
-// otherwise.
-type Calendar struct {
-	days map[string]Holiday
-	// From and To bound the years the table covers; outside them only the weekday rule applies.
-	From, To int
+// String returns "basis|year", the form kept in the allocation workbook's hidden key column.
+func (k AllocationKey) String() string { return fmt.Sprintf("%s|%d", k.Basis, k.Year) }
+
+// ParseAllocationKey parses the form String returns.
+func ParseAllocationKey(s string) (AllocationKey, bool) {
+	i := strings.LastIndexByte(s, '|')
+	if i <= 0 {
+		return AllocationKey{}, false
+	}
+	y, err := strconv.Atoi(s[i+1:])
+	if err != nil || y < 2000 || y > 2100 {
+		return AllocationKey{}, false
+	}
+	return AllocationKey{Basis: s[:i], Year: y}, true
 }
 
-// NewCalendar builds a calendar from a holiday table.
-func NewCalendar(hs []Holiday) *Calendar {
-	c := &Calendar{days: map[string]Holiday{}}
-	for _, h := range hs {
-		c.days[FormatDate(h.Date)] = h
-		y := h.Date.In(Beijing).Year()
-		if c.From == 0 || y < c.From {
-			c.From = y
+// Allocatable reports whether t can be allocated to the units under its org: counts and flows are
+// (milestones of stocks, annual and plan-cumulative flows); rates, coverage and growth are not — a rate
+// applies to every part as to the whole, so counties are held to the city's (see TargetFor). Indicators
+// kept by the city itself (SourceCity) have no county figures to measure an allocation against.
+func Allocatable(t Target, ind Indicator) bool {
+	if ind.Source == SourceCity || ind.Source == SourceDerived {
+		return false
+	}
+	switch t.Form {
+	case FormMilestone:
+		return ind.Kind == KindStock
+	case FormAnnual, FormCumulative:
+		return ind.Kind == KindYTD || ind.Kind == KindStock
+	}
+	return false
+}
+
+// AllocationYears returns the years of t that are allocated, from year `from` on: each year of an
+// annual target, the due year of any other.
+func AllocationYears(t Target, from int) []int {
+	if t.Form == FormAnnual {
+		var ys []int
+		for y := max(t.FromYear, from); y <= t.ToYear; y++ {
+			ys = append(ys, y)
 		}
-		if y > c.To {
-			c.To = y
+		return ys
+	}
+	if y := t.Due.In(Beijing).Year(); y >= from {
+		return []int{y}
+	}
+	return nil
+}
+
+// AllocationID is the id of org's share of basis for year: basis@org, or basis/year@org for an annual
+// target. The seed example allocation uses the same ids, so an imported share replaces the example.
+func AllocationID(basis Target, year int, org string) string {
+	if basis.Form == FormAnnual || basis.Form == FormGrowth {
+		return fmt.Sprintf("%s/%d@%s", basis.ID, year, org)
+	}
+	return basis.ID + "@" + org
+}
+
+// Allocate returns the target of unit org for its share v of basis in year: it inherits the basis's
+// form, due date, start and wording; a range becomes 达到 the share; an annual basis becomes a target
+// for that year only; a milestone has no start or baseline of its own, so that ResolveChains chains it
+// from the unit's earlier milestone (a county's 2025 share starts from its 2023 share). source says
+// who allocated it, for the citation.
+func Allocate(basis Target, ind Indicator, year int, org OrgUnit, v float64, source string) Target {
+	t := basis
+	t.ID = AllocationID(basis, year, org.Code)
+	t.Org = org.Code
+	t.Basis = basis.ID
+	t.Value, t.Min, t.Max, t.Baseline = &v, nil, nil, nil
+	t.Version, t.Example = 0, false
+	switch t.Comp {
+	case CompRange:
+		t.Comp = CompReach
+	case CompAtLeast, CompMoreThan:
+		t.Min = &v
+	}
+	switch basis.Form {
+	case FormAnnual:
+		t.FromYear, t.ToYear = year, year
+		t.Due = time.Date(year, 12, 31, 0, 0, 0, 0, Beijing)
+	case FormMilestone:
+		t.Start = time.Time{}
+	}
+	t.Citation = source + "：依据 " + basis.Citation
+	period := fmt.Sprintf("%d年底", t.Due.In(Beijing).Year())
+	if basis.Form == FormAnnual {
+		period = fmt.Sprintf("%d年", year)
+	} else if basis.Form == FormCumulative {
+		period = fmt.Sprintf("%d—%d年累计", t.Start.In(Beijing).Year(), t.Due.In(Beijing).Year())
+	}
+	t.Text = fmt.Sprintf("%s %s%s %s", org.Name, period, ind.Name, t.ValueText(ind))
+	t.Note = ""
+	return t
+}
+
+// CheckAllocation reports whether county shares summing to sum satisfy basis, and by how much the sum
+// differs from what is required (0 when it satisfies it; negative when short):
+//   - 达到 and 左右: the sum equals the figure — allocations must add up exactly;
+//   - 以上 and 超过: the sum is at least the figure (allocating more than a floor keeps it);
+//   - a range a至b: the sum lies within a and b (diff is measured from the nearer end).
+//
+// Comparisons are made at six decimals.
+func CheckAllocation(basis Target, sum float64) (ok bool, diff float64) {
+	s := roundTo(sum, 6)
+	switch basis.Comp {
+	case CompRange:
+		lo, hi := roundTo(basis.Bar(), 6), s
+		if basis.Max != nil {
+			hi = roundTo(*basis.Max, 6)
+		}
+		switch {
+		case s < lo:
+			return false, roundTo(s-lo, 6)
+		case s > hi:
+			return false, roundTo(s-hi, 6)
+		}
+		return true, 0
+	case CompAtLeast, CompMoreThan:
+		d := roundTo(s-roundTo(basis.Bar(), 6), 6)
+		return d >= 0, min(d, 0)
+	}
+	d := roundTo(s-roundTo(basis.Bar(), 6), 6)
+	return d == 0, d
+}
+
+// IsAllocationOf reports whether target id is a unit's share of key (basis@org or basis/year@org).
+func IsAllocationOf(id string, key AllocationKey) bool {
+	return strings.HasPrefix(id, key.Basis+"@") || strings.HasPrefix(id, fmt.Sprintf("%s/%d@", key.Basis, key.Year))
+}
+
+// ReplaceAllocations returns ts with the shares of every key in covered replaced by shares: the
+// previous shares of those keys (imported or example) are dropped, shares whose basis is not in ts are
+// dropped too, and the rest of ts is kept in order. Chained milestones are resolved again.
+// It is how an imported allocation workbook becomes a new targets version, and how a later change of
+// the seed targets keeps the last imported allocation.
+func ReplaceAllocations(ts []Target, covered []AllocationKey, shares []Target) []Target {
+	bases := map[string]bool{}
+	for _, t := range ts {
+		bases[t.ID] = true
+	}
+	var out []Target
+	for _, t := range ts {
+		drop := false
+		for _, k := range covered {
+			if IsAllocationOf(t.ID, k) {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			t.Version = 0
+			out = append(out, t)
 		}
 	}
-	return c
-}
-
-// IsWorkday reports whether the date of t (Beijing time) is a working day.
-func (c *Calendar) IsWorkday(t time.Time) bool {
-	if h, ok := c.days[FormatDate(t)]; ok {
-		return !h.Off
-	}
-	wd := t.In(Beijing).Weekday()
-	return wd != time.Saturday && wd != time.Sunday
-}
-
-// Holiday returns the table entry for the date of t, if any.
-func (c *Calendar) Holiday(t time.Time) (Holiday, bool) {
-	h, ok := c.days[FormatDate(t)]
-	return h, ok
-}
-
-// NextWorkday returns t's date if it is a working day, else the next working day (00:00 Beijing).
-func (c *Calendar) NextWorkday(t time.Time) time.Time {
-	t = t.In(Beijing)
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Beijing)
-	for !c.IsWorkday(d) {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d
-}
-
-// AddWorkdays moves n working days from t's date (backwards for negative n).
-func (c *Calendar) AddWorkdays(t time.Time, n int) time.Time {
-	t = t.In(Beijing)
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Beijing)
-	step := 1
-	if n < 0 {
-		step, n = -1, -n
-	}
-	for n > 0 {
-		d = d.AddDate(0, 0, step)
-		if c.IsWorkday(d) {
-			n--
+	for _, s := range shares {
+		if bases[s.Basis] {
+			s.Version = 0
+			out = append(out, s)
 		}
 	}
-	return d
-}
-
-// Deadline returns the due date of month m's return under 「次月day日前，遇法定节假日顺延」: day `day`
-// of the following month, moved to the next working day when it is not one. The return is due by the
-// end of that day.
-func (c *Calendar) Deadline(m Period, day int) time.Time {
-	next := m.LastMonth().End()
-	d := time.Date(next.Year(), next.Month(), day, 0, 0, 0, 0, Beijing)
-	return c.NextWorkday(d)
+	return ResolveChains(out)
 }
