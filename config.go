@@ -42,6 +42,8 @@ type Config struct {
 	Reminders ReminderConfig `yaml:"reminders"`
 	// Progress holds the status thresholds and seasonal weights.
 	Progress ProgressOptions `yaml:"progress"`
+	// Dispatch holds the escalation ladder's thresholds and the composite ranking's weights.
+	Dispatch DispatchOptions `yaml:"dispatch"`
 	Fonts    FontConfig      `yaml:"fonts"`
 	Inbox    InboxConfig     `yaml:"inbox"`
 }
@@ -75,6 +77,7 @@ func DefaultConfig(dir string) Config {
 		Mail:        DefaultMailConfig(),
 		Reminders:   DefaultReminderConfig(),
 		Progress:    DefaultProgressOptions(),
+		Dispatch:    DefaultDispatchOptions(),
 		Inbox:       InboxConfig{PollSeconds: 2, MaxFileMB: 50},
 	}
 }
@@ -130,6 +133,7 @@ func (c Config) Validate() error {
 	if c.Inbox.PollSeconds <= 0 {
 		probs = append(probs, "inbox.poll_seconds 应大于 0")
 	}
+	probs = append(probs, c.Dispatch.problems()...)
 	if len(probs) > 0 {
 		return Errorf(EINVALID, "配置文件 %s 有误：%s。", filepath.Join(c.Dir, ConfigFile), strings.Join(probs, "；"))
 	}

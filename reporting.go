@@ -44,6 +44,9 @@ type CountyReport struct {
 	Current *Submission `json:"current,omitempty"`
 	// Rejected counts rejected files for the month.
 	Rejected int `json:"rejected"`
+	// Overdue is set once the deadline day is over: a rejected file not sent again is then a strike on
+	// the reporting ladder, not before.
+	Overdue bool `json:"overdue"`
 }
 
 // ReportingRate is the reporting of a set of counties for one month.
@@ -57,6 +60,10 @@ type ReportingRate struct {
 	Late     int            `json:"late"`
 	Missing  int            `json:"missing"`
 	Rejected int            `json:"rejected"`
+	// NotDue counts counties with nothing yet before the deadline; Merged the Januaries reported with
+	// February (not expected).
+	NotDue int `json:"not_due"`
+	Merged int `json:"merged"`
 }
 
 // Rate returns received / expected as a fraction (1 when nothing is expected).
@@ -67,11 +74,19 @@ func (r ReportingRate) Rate() float64 {
 	return float64(r.Received) / float64(r.Expected)
 }
 
-// ComputeReporting computes the reporting of counties for month m at time now: a return is on time
-// when its first accepted file was received by the end of the deadline day, late after it, missing
-// when nothing accepted came by now and the deadline has passed. With mergeJanFeb, a January without
-// a return is "merged" once February's is in (or not yet due before February's deadline).
-// subs are all submissions for the month (any status), in any order.
+// ComputeReporting computes the reporting of counties for month m at time now (PRODUCT §7.4):
+//   - on time: the first accepted file was received by the end of the deadline day (Calendar.Deadline:
+//     「次月day日前，遇法定节假日顺延」); a later correction does not make it late;
+//   - late: the first accepted file came after the deadline;
+//   - rejected: only rejected files so far (before the deadline too — the county must send again);
+//   - not due: nothing yet and the deadline day is not over;
+//   - missing: nothing accepted and the deadline has passed;
+//   - merged: with mergeJanFeb, January without a return is reported with February (1–2月合并) and is
+//     not expected — the February return covers both months, and a missing February counts once.
+//
+// Expected counts every county but the merged ones; Received the on-time and late ones. Files received
+// after now are ignored, so the reporting of a past date can be recomputed. subs are all submissions
+// for the month (any status), in any order.
 func ComputeReporting(counties []OrgUnit, m Period, subs []Submission, cal *Calendar, deadlineDay int, mergeJanFeb bool, now time.Time) ReportingRate {
 	r := ReportingRate{Month: m, Deadline: cal.Deadline(m, deadlineDay)}
 	dueEnd := r.Deadline.AddDate(0, 0, 1)
@@ -100,6 +115,7 @@ func ComputeReporting(counties []OrgUnit, m Period, subs []Submission, cal *Cale
 				cr.Rejected++
 			}
 		}
+		cr.Overdue = !now.Before(dueEnd)
 		switch {
 		case cr.First != nil && cr.First.ReceivedAt.Before(dueEnd):
 			cr.State = ReportOnTime
@@ -107,10 +123,10 @@ func ComputeReporting(counties []OrgUnit, m Period, subs []Submission, cal *Cale
 			cr.State = ReportLate
 		case mergeJanFeb && m.N == 1:
 			cr.State = ReportMerged
-		case now.Before(dueEnd):
-			cr.State = ReportNotDue
 		case cr.Rejected > 0:
 			cr.State = ReportRejected
+		case !cr.Overdue:
+			cr.State = ReportNotDue
 		default:
 			cr.State = ReportMissing
 		}
@@ -128,6 +144,10 @@ func ComputeReporting(counties []OrgUnit, m Period, subs []Submission, cal *Cale
 			r.Missing++
 		case ReportRejected:
 			r.Rejected++
+		case ReportNotDue:
+			r.NotDue++
+		case ReportMerged:
+			r.Merged++
 		}
 		r.Counties = append(r.Counties, cr)
 	}

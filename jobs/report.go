@@ -36,12 +36,12 @@ type ReportRequest struct {
 	CutOff time.Time
 }
 
-// input loads what a report of period p is built from, as of cutOff: the data of p's year and the year
-// before (for growth and cumulative targets), the submissions in force, and all files of p's last
-// month for the reporting rate.
+// input loads what a report of period p is built from, as of cutOff: the data from lingpao.DataFrom
+// (the year before p's, and back to the start of cumulative plans and the baselines of milestones),
+// the submissions in force, and all files of p's last month for the reporting rate.
 func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Time) (reports.Input, error) {
 	m := p.LastMonth()
-	ds, sources, err := w.Store.LoadDataSet(ctx, lingpao.MonthOf(p.Year-1, 1), m, cutOff)
+	ds, sources, err := w.Store.LoadDataSet(ctx, lingpao.DataFrom(w.Catalog, p), m, cutOff)
 	if err != nil {
 		return reports.Input{}, err
 	}

@@ -4,7 +4,6 @@
 package reports
 
 import (
-	"sort"
 	"time"
 
 	"lingpao"
@@ -141,24 +140,18 @@ func (in Input) table(ind lingpao.Indicator, counties []lingpao.OrgUnit, p lingp
 	return t
 }
 
-// rank sets Rank on measured rows by completion, best first; equal completions share a rank.
+// rank sets Rank on measured rows by completion, best first, with lingpao.RankAssessments: equal
+// completions (at six decimals) share a rank.
 func rank(rows []Row) {
-	idx := make([]int, 0, len(rows))
+	as := make([]lingpao.Assessment, len(rows))
 	for i, r := range rows {
-		if r.A.Measured() {
-			idx = append(idx, i)
-		}
+		as[i] = r.A
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return rows[idx[a]].A.Completion > rows[idx[b]].A.Completion })
-	for n, i := range idx {
-		rows[i].A.Rank = n + 1
-		if n > 0 && near(rows[i].A.Completion, rows[idx[n-1]].A.Completion) {
-			rows[i].A.Rank = rows[idx[n-1]].A.Rank
-		}
+	lingpao.RankAssessments(as)
+	for i := range rows {
+		rows[i].A.Rank = as[i].Rank
 	}
 }
-
-func near(a, b float64) bool { d := a - b; return d < 1e-9 && d > -1e-9 }
 
 // groups builds one Group per indicator group, in catalog order.
 func (in Input) groups(counties []lingpao.OrgUnit) []Group {
