@@ -90,6 +90,9 @@ func (d *DB) ClaimRun(ctx context.Context, r lingpao.JobRun, takeOver func(exist
 	return run, claimed, err
 }
 
+// QuietKeep is how long the uneventful runs of a quiet job are kept.
+const QuietKeep = 28 * 24 * time.Hour
+
 // RunEnd is how a run ended.
 type RunEnd struct {
 	Outcome lingpao.RunOutcome
@@ -99,8 +102,10 @@ type RunEnd struct {
 	// Error is the failure, appended to the errors of earlier attempts.
 	Error       string
 	NextAttempt time.Time
-	// Quiet drops the job's earlier uneventful runs (ok, nothing written) when this one is uneventful
-	// too, so that a poll every minute leaves one row, not half a million a year.
+	// Quiet drops the job's uneventful runs (ok, nothing written) scheduled more than QuietKeep before
+	// this one, when this one is uneventful too: a poll every minute keeps four weeks of rows, not half
+	// a million a year. (The scheduler looks back two weeks for times not in the ledger; the rows it
+	// may look at are kept, so nothing runs twice.)
 	Quiet bool
 }
 
@@ -128,8 +133,8 @@ func (d *DB) FinishRun(ctx context.Context, id int64, e RunEnd) (err error) {
 			return err
 		}
 		if e.Quiet && e.Outcome == lingpao.RunOK && len(e.Outputs) == 0 && msg == "" {
-			_, err := tx.ExecContext(ctx, `DELETE FROM job_runs WHERE job = ? AND id <> ? AND outcome = 'ok' AND outputs = '[]' AND error = ''
-				AND id NOT IN (SELECT run_id FROM deliveries WHERE run_id IS NOT NULL)`, run.Job, id)
+			_, err := tx.ExecContext(ctx, `DELETE FROM job_runs WHERE job = ? AND scheduled < ? AND outcome = 'ok' AND outputs = '[]' AND error = ''
+				AND id NOT IN (SELECT run_id FROM deliveries WHERE run_id IS NOT NULL)`, run.Job, formatInstant(run.Scheduled.Add(-QuietKeep)))
 			return err
 		}
 		return nil
@@ -240,4 +245,43 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// JobArms returns when the scheduler first knew each job.
+func (d *DB) JobArms(ctx context.Context) (_ map[string]time.Time, err error) {
+	defer lingpao.Wrap(&err, "sqlite.JobArms")
+	rows, err := d.db.QueryContext(ctx, `SELECT job, armed_at FROM job_arms`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var job, at string
+		if err := rows.Scan(&job, &at); err != nil {
+			return nil, err
+		}
+		out[job] = parseInstant(at)
+	}
+	return out, rows.Err()
+}
+
+// ScheduledTimes returns the scheduled times of job's runs from `from` on (any outcome), as Unix
+// nanoseconds: what the scheduler checks before running a time.
+func (d *DB) ScheduledTimes(ctx context.Context, job string, from time.Time) (_ map[int64]bool, err error) {
+	defer lingpao.Wrap(&err, "sqlite.ScheduledTimes(%s)", job)
+	rows, err := d.db.QueryContext(ctx, `SELECT scheduled FROM job_runs WHERE job = ? AND scheduled >= ?`, job, formatInstant(from))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out[parseInstant(s).UnixNano()] = true
+	}
+	return out, rows.Err()
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -122,13 +123,13 @@ func TestRunLedger(t *testing.T) {
 	}
 }
 
-// A quiet job (the inbox poll) keeps only its latest uneventful run, and every eventful one.
+// A quiet job (the inbox poll) keeps its uneventful runs for QuietKeep only, and every eventful one.
 func TestQuietRuns(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTest(t)
 	at := time.Date(2025, 10, 9, 9, 0, 0, 0, lingpao.Beijing)
 	for i := 0; i < 5; i++ {
-		s := at.Add(time.Duration(i) * time.Minute)
+		s := at.Add(time.Duration(i) * 10 * 24 * time.Hour)
 		run, _, err := db.ClaimRun(ctx, lingpao.JobRun{Job: "poll", Scheduled: s, Due: s, Started: s}, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -141,9 +142,15 @@ func TestQuietRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Days 0, 10, 20, 30, 40: at day 40 the uneventful runs before day 12 are gone (day 0); day 10
+	// wrote a file and stays.
 	runs, _ := db.FindJobRuns(ctx, JobRunFilter{Job: "poll"})
-	if len(runs) != 2 || runs[0].Scheduled.Minute() != 4 || runs[1].Scheduled.Minute() != 1 {
-		t.Fatalf("quiet runs kept: %+v", runs)
+	var days []int
+	for _, r := range runs {
+		days = append(days, int(r.Scheduled.Sub(at).Hours()/24))
+	}
+	if fmt.Sprint(days) != "[40 30 20 10]" {
+		t.Fatalf("quiet runs kept: days %v", days)
 	}
 }
 
