@@ -46,6 +46,8 @@ type Config struct {
 	Dispatch DispatchOptions `yaml:"dispatch"`
 	Fonts    FontConfig      `yaml:"fonts"`
 	Inbox    InboxConfig     `yaml:"inbox"`
+	// Validation adjusts the validation rules of seeds/rules.yaml (ValidationConfig).
+	Validation ValidationConfig `yaml:"validation"`
 }
 
 // FontConfig names the TrueType fonts for PDFs; empty means search the usual places.
@@ -79,6 +81,7 @@ func DefaultConfig(dir string) Config {
 		Progress:    DefaultProgressOptions(),
 		Dispatch:    DefaultDispatchOptions(),
 		Inbox:       InboxConfig{PollSeconds: 2, MaxFileMB: 50},
+		Validation:  DefaultValidationConfig(),
 	}
 }
 
@@ -134,6 +137,7 @@ func (c Config) Validate() error {
 		probs = append(probs, "inbox.poll_seconds 应大于 0")
 	}
 	probs = append(probs, c.Dispatch.problems()...)
+	probs = append(probs, c.Validation.problems()...)
 	if len(probs) > 0 {
 		return Errorf(EINVALID, "配置文件 %s 有误：%s。", filepath.Join(c.Dir, ConfigFile), strings.Join(probs, "；"))
 	}

@@ -39,6 +39,7 @@ const (
 	FileAllocation = "allocation_example.yaml"
 	FileHolidays   = "holidays.yaml"
 	FileRewards    = "rewards.yaml"
+	FileRules      = "rules.yaml"
 )
 
 // IndicatorGroups returns the indicator groups in the order the monthly workbook shows them, one
@@ -764,4 +765,25 @@ func (l *loader) holidays(file string, years []holidayYear) []lingpao.Holiday {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
 	return out
+}
+
+type rulesFile struct {
+	Rules []lingpao.Rule `yaml:"rules"`
+}
+
+// Rules reads the validation rules of rules.yaml in fsys and checks them against the catalog
+// (lingpao.CheckRules): all problems come back together in one EINVALID error.
+func Rules(fsys fs.FS, cat *lingpao.Catalog) ([]lingpao.Rule, error) {
+	var rf rulesFile
+	if err := decode(fsys, FileRules, &rf); err != nil {
+		return nil, err
+	}
+	var p problems
+	for _, msg := range lingpao.CheckRules(cat, rf.Rules) {
+		p.addf("%s：%s。", fileLabel(fsys, FileRules), msg)
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return rf.Rules, nil
 }
