@@ -278,3 +278,35 @@ func (o LadderOptions) RunLadder(org, indicator string, obs []Observation) (Ladd
 	}
 	return s, out
 }
+
+// LadderSubject names one ladder: a county and an indicator, or "" for the county's reporting ladder.
+type LadderSubject struct {
+	Org       string `json:"org"`
+	Indicator string `json:"indicator"`
+}
+
+// LevelsAt returns each subject's level at month at: the level its latest step in force at or before
+// at reached. Subjects at EscNone are left out. Steps are taken in order of month, then as listed.
+func LevelsAt(es []Escalation, at Period) map[LadderSubject]EscalationLevel {
+	type last struct {
+		m Period
+		l EscalationLevel
+	}
+	by := map[LadderSubject]last{}
+	for _, e := range es {
+		if !e.RevokedAt.IsZero() || at.Before(e.Month) {
+			continue
+		}
+		k := LadderSubject{e.Org, e.Indicator}
+		if cur, ok := by[k]; !ok || !e.Month.Before(cur.m) {
+			by[k] = last{e.Month, e.To}
+		}
+	}
+	out := map[LadderSubject]EscalationLevel{}
+	for k, v := range by {
+		if v.l != EscNone {
+			out[k] = v.l
+		}
+	}
+	return out
+}

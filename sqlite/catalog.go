@@ -13,7 +13,8 @@ import (
 
 // SyncCatalog stores a snapshot of the catalog's org tree, clusters and indicators, and records the
 // catalog's targets as a new targets version when they differ from the last seed version (so an edited
-// seed file takes effect and the old targets stay on record).
+// seed file takes effect and the old targets stay on record), keeping an imported allocation (see
+// the versions comment in target.go).
 func (d *DB) SyncCatalog(ctx context.Context, cat *lingpao.Catalog) (err error) {
 	defer lingpao.Wrap(&err, "sqlite.SyncCatalog")
 	return d.tx(ctx, func(tx *sql.Tx) error {
@@ -56,7 +57,11 @@ func (d *DB) SyncCatalog(ctx context.Context, cat *lingpao.Catalog) (err error) 
 		if last == digest {
 			return nil
 		}
-		_, err = insertTargets(ctx, tx, cat.Targets, "seeds", digest, "种子数据（文件目标与示例分解）", d.Now())
+		ts, note, err := seedVersionTargets(ctx, tx, cat.Targets) // keeps an imported allocation
+		if err != nil {
+			return err
+		}
+		_, err = insertTargets(ctx, tx, ts, "seeds", digest, note, d.Now())
 		return err
 	})
 }
