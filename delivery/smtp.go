@@ -1,0 +1,140 @@
+package delivery
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"net/mail"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"lingpao"
+)
+
+// Mailer sends messages through one SMTP server.
+type Mailer struct {
+	Host     string
+	Port     int
+	Security string // lingpao.SMTPStartTLS, SMTPTLS or SMTPNone
+	Username string
+	Password string
+	// Timeout bounds connecting and each command; a whole send is bounded by four times it.
+	Timeout time.Duration
+	// TLS is the TLS configuration; nil means the system's roots, verifying Host.
+	TLS *tls.Config
+}
+
+// NewMailer returns the mailer of the workspace's mail configuration, the password taken from
+// the environment variable smtp.password_env when set (getenv is os.Getenv outside tests).
+func NewMailer(c lingpao.MailConfig, getenv func(string) string) (*Mailer, error) {
+	if !c.Enabled() {
+		return nil, lingpao.Errorf(lingpao.EINVALID, "未配置邮件服务器（lingpao.yaml 的 mail.smtp.host）：邮件无法发出。")
+	}
+	m := &Mailer{Host: c.SMTP.Host, Port: c.SMTP.Port, Security: c.SMTP.Security, Username: c.SMTP.Username,
+		Password: c.SMTP.Password, Timeout: time.Duration(c.SMTP.Timeout)}
+	if c.SMTP.PasswordEnv != "" {
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		m.Password = getenv(c.SMTP.PasswordEnv)
+		if m.Password == "" && m.Username != "" {
+			return nil, lingpao.Errorf(lingpao.EINVALID, "环境变量 %s（mail.smtp.password_env）为空：请设置邮箱密码后重启 lingpao serve。", c.SMTP.PasswordEnv)
+		}
+	}
+	return m, nil
+}
+
+// Addr returns host:port.
+func (m *Mailer) Addr() string { return net.JoinHostPort(m.Host, strconv.Itoa(m.Port)) }
+
+// Send composes msg and sends it to all its recipients in one SMTP transaction: connect, TLS
+// (implicit, or STARTTLS — refused by a server that does not offer it, so credentials never travel in
+// clear), AUTH (PLAIN, else LOGIN) when a username is set, MAIL, RCPT, DATA, QUIT. An error says in
+// Chinese which step failed and the server's reply.
+func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
+	defer lingpao.Wrap(&err, "delivery.Send(%s)", msg.Subject)
+	data, err := Compose(msg)
+	if err != nil {
+		return err
+	}
+	from, _ := mail.ParseAddress(msg.From)
+	var rcpts []string
+	for _, a := range msg.To {
+		addr, _ := mail.ParseAddress(a)
+		rcpts = append(rcpts, addr.Address)
+	}
+	timeout := m.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, 4*timeout)
+	defer cancel()
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", m.Addr())
+	if err != nil {
+		return fail("连接邮件服务器 %s 失败", m.Addr(), err)
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	cfg := m.TLS
+	if cfg == nil {
+		cfg = &tls.Config{}
+	}
+	cfg = cfg.Clone()
+	if cfg.ServerName == "" {
+		cfg.ServerName = m.Host
+	}
+	var c *smtp.Client
+	switch m.Security {
+	case lingpao.SMTPTLS:
+		tc := tls.Client(conn, cfg)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return fail("与邮件服务器 %s 建立 TLS 连接失败", m.Addr(), err)
+		}
+		c = smtp.NewClient(tc)
+	case lingpao.SMTPNone:
+		c = smtp.NewClient(conn)
+	default:
+		if c, err = smtp.NewClientStartTLS(conn, cfg); err != nil {
+			conn.Close()
+			return fail("邮件服务器 %s 的 STARTTLS 失败（为保护密码，不会以明文发送）", m.Addr(), err)
+		}
+	}
+	defer c.Close()
+	c.CommandTimeout, c.SubmissionTimeout = timeout, 2*timeout
+	if m.Username != "" {
+		var auth sasl.Client
+		switch {
+		case c.SupportsAuth(sasl.Plain):
+			auth = sasl.NewPlainClient("", m.Username, m.Password)
+		case c.SupportsAuth(sasl.Login):
+			auth = sasl.NewLoginClient(m.Username, m.Password)
+		default:
+			return fail("邮件服务器 %s 不支持 PLAIN 或 LOGIN 认证", m.Addr(), errors.New("no supported AUTH mechanism"))
+		}
+		if err := c.Auth(auth); err != nil {
+			return fail("邮件服务器 %s 认证失败（请检查 mail.smtp.username 和密码）", m.Addr(), err)
+		}
+	}
+	if err := c.SendMail(from.Address, rcpts, bytes.NewReader(data)); err != nil {
+		return fail("邮件服务器 %s 拒收", m.Addr(), err)
+	}
+	if err := c.Quit(); err != nil {
+		// The message was accepted at the final dot; a failed QUIT does not undo that.
+		return nil
+	}
+	return nil
+}
+
+// fail returns an application error whose message names the step and keeps the server's reply.
+func fail(format, addr string, err error) error {
+	return errors.Join(err, lingpao.Errorf(lingpao.EINVALID, format+"：%v", addr, err))
+}
