@@ -203,7 +203,9 @@ type loginServer struct {
 	user, pass string
 }
 
-func newLoginServer(check func(user, pass string) error) sasl.Server { return &loginServer{check: check} }
+func newLoginServer(check func(user, pass string) error) sasl.Server {
+	return &loginServer{check: check}
+}
 
 func (l *loginServer) Next(response []byte) (challenge []byte, done bool, err error) {
 	switch l.step {
