@@ -42,7 +42,7 @@ type Message struct {
 
 // Compose renders m as an RFC 5322 message: headers in ASCII with Chinese in RFC 2047 encoded words,
 // a UTF-8 text body and attachments in base64, each attachment's file name given both as an RFC 2231
-// parameter (filename*=UTF-8”…, which standard clients read) and as an RFC 2047 encoded word (which
+// parameter (filename*= in UTF-8, which standard clients read) and as an RFC 2047 encoded word (which
 // older clients and several webmail services read).
 func Compose(m Message) (_ []byte, err error) {
 	defer lingpao.Wrap(&err, "delivery.Compose(%s)", m.Subject)
