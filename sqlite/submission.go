@@ -12,8 +12,9 @@ import (
 
 // SaveSubmission records one ingested file in one transaction: the submission, its findings and, when
 // accepted, its values, roster and issue ledger; an accepted file becomes the next version for its
-// county and period and supersedes the previous one. It sets s.ID and s.Version. The same bytes twice
-// (same SHA-256) is an ECONFLICT: callers look the hash up first.
+// county and period and supersedes the previous one, with what changed recorded (FindChanges). It
+// sets s.ID and s.Version. The same bytes twice (same SHA-256) is an ECONFLICT: callers look the hash
+// up first.
 func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values []lingpao.Value, ents []lingpao.Enterprise, issues []lingpao.Issue) (err error) {
 	defer lingpao.Wrap(&err, "sqlite.SaveSubmission(%s)", s.FileName)
 	return d.tx(ctx, func(tx *sql.Tx) error {
@@ -68,7 +69,10 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 		if s.Status != lingpao.SubAccepted {
 			return nil
 		}
-		return saveContent(ctx, tx, s.ID, values, ents, issues)
+		if err := saveContent(ctx, tx, s.ID, values, ents, issues); err != nil || !prev.Valid {
+			return err
+		}
+		return saveChanges(ctx, tx, s.ID, prev.Int64)
 	})
 }
 

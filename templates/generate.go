@@ -27,6 +27,10 @@ type Spec struct {
 	Secret string
 	// IssuingUnit is printed in the instructions.
 	IssuingUnit string
+	// Roster prefills the 企业名录 with the county's enterprises — names, credit codes, clusters and
+	// tags, as in its previous accepted return — so that clerks only update the figures. Enterprises of
+	// clusters the county no longer has are left out.
+	Roster []lingpao.Enterprise
 }
 
 // sheetPassword protects the structure against accidental edits; it is not a secret — integrity comes
@@ -79,7 +83,7 @@ type gen struct {
 	spec     Spec
 	clusters []lingpao.Cluster
 
-	title, header, unit, locked, text, integer, decimal, tag, note, label int
+	title, titleLeft, header, unit, locked, text, integer, decimal, tag, note, label int
 }
 
 func (g *gen) styles() error {
@@ -89,16 +93,19 @@ func (g *gen) styles() error {
 	}
 	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
 	unlocked := &excelize.Protection{Locked: false}
-	intFmt, decFmt := "#,##0", "#,##0.00"
+	intFmt, decFmt, textFmt := "#,##0", "#,##0.00", "@"
 	specs := []struct {
 		id *int
 		s  *excelize.Style
 	}{
 		{&g.title, &excelize.Style{Font: font(14, true, "000000"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
+		{&g.titleLeft, &excelize.Style{Font: font(14, true, "000000"), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}},
 		{&g.header, &excelize.Style{Font: font(10, true, "000000"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}, Alignment: center, Border: border}},
 		{&g.unit, &excelize.Style{Font: font(9, false, "595959"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}, Alignment: center, Border: border}},
 		{&g.locked, &excelize.Style{Font: font(10, false, "000000"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}}, Alignment: &excelize.Alignment{Vertical: "center"}, Border: border}},
-		{&g.text, &excelize.Style{Font: font(10, false, "000000"), Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: border, Protection: unlocked}},
+		// Text inputs are formatted as text (@), so that an all-digit 18-character credit code typed
+		// in stays text instead of becoming a 15-digit number.
+		{&g.text, &excelize.Style{Font: font(10, false, "000000"), CustomNumFmt: &textFmt, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: border, Protection: unlocked}},
 		{&g.integer, &excelize.Style{Font: font(10, false, "000000"), CustomNumFmt: &intFmt, Border: border, Protection: unlocked}},
 		{&g.decimal, &excelize.Style{Font: font(10, false, "000000"), CustomNumFmt: &decFmt, Border: border, Protection: unlocked}},
 		{&g.tag, &excelize.Style{Font: font(10, false, "000000"), Alignment: &excelize.Alignment{Horizontal: "center"}, Border: border, Protection: unlocked}},
@@ -157,7 +164,7 @@ func (g *gen) guide() error {
 		"6. 企业名录：每家企业一行，统一社会信用代码须为18位且校验位正确；标签列填“是”或留空。",
 		"7. 问题台账：填写需市级协调解决的问题，办理状态从下拉列表选择。",
 		fmt.Sprintf("8. 请保存为 Excel 工作簿（.xlsx）格式，文件名建议为“%s_%s.xlsx”，放入共享文件夹 inbox/%s/ 下；系统会在 receipts/%s/ 下写回执。", sp.Period, sp.Org.Name, sp.Org.Name, sp.Org.Name),
-		"9. 回执如列出“错误”，文件不被受理：请按回执批注修改后重新放入收件箱；“警告”不影响受理，但需在备注中写明情况说明。",
+		"9. 回执列出“错误”的，文件不被受理：回执附有本表的“批注”版，出错单元格标红并有批注，可直接在其中改正后放回收件箱；“警告”（标橙）不影响受理，回执要求写情况说明的，请在该行“备注（情况说明）”中写明。",
 	}
 	f.SetCellValue(sh, "B12", "填报要求")
 	f.SetCellStyle(sh, "B12", "B12", g.label)
@@ -172,16 +179,24 @@ func (g *gen) guide() error {
 	f.SetColWidth(sh, "B", "B", 18)
 	f.SetColWidth(sh, "C", "C", 40)
 	f.SetColWidth(sh, "D", "D", 40)
-	return g.protect(sh, "landscape")
+	return g.protect(sh, "landscape", 1, 1)
 }
 
-func (g *gen) protect(sh, orientation string) error {
-	size, fitW, fitH := 9, 1, 0 // 9 = A4
+// protect sets the sheet's print setup — A4, orientation, fitted to wide × tall pages (0: as many as
+// needed) — and protects it: only unlocked cells take input.
+func (g *gen) protect(sh, orientation string, wide, tall int) error {
+	size, fitW, fitH := 9, wide, tall // 9 = A4
 	fit := true
 	if err := g.f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &fitW, FitToHeight: &fitH}); err != nil {
 		return err
 	}
 	if err := g.f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	title, _ := g.f.GetCellValue(sh, "A1")
+	if err := g.f.SetHeaderFooter(sh, &excelize.HeaderFooterOptions{
+		OddHeader: "&R&9" + title, OddFooter: "&C&9第 &P 页，共 &N 页",
+	}); err != nil {
 		return err
 	}
 	return g.f.ProtectSheet(sh, &excelize.SheetProtectionOptions{
@@ -213,10 +228,17 @@ func (g *gen) writeHeader(sh string, row int, cols []Column, codeRow, unitRow in
 	f.SetRowHeight(sh, row, 54)
 }
 
+// titleRow writes a sheet's title in row 1, centred over ncols columns; with ncols 0 it is written
+// left-aligned into A1 alone, for sheets printed several pages wide, where a merged title would be
+// cut in two.
 func (g *gen) titleRow(sh string, ncols int, text string) {
 	g.f.SetCellValue(sh, "A1", text)
-	g.f.MergeCell(sh, "A1", cell(ncols, 1))
-	g.f.SetCellStyle(sh, "A1", cell(ncols, 1), g.title)
+	if ncols > 0 {
+		g.f.MergeCell(sh, "A1", cell(ncols, 1))
+		g.f.SetCellStyle(sh, "A1", cell(ncols, 1), g.title)
+	} else {
+		g.f.SetCellStyle(sh, "A1", "A1", g.titleLeft)
+	}
 	g.f.SetRowHeight(sh, 1, 28)
 }
 
@@ -259,7 +281,7 @@ func (g *gen) clusterSheet() error {
 		return err
 	}
 	cols := clusterColumns(g.cat)
-	g.titleRow(sh, len(cols), fmt.Sprintf("%s %s 特色产业集群主要指标", g.spec.Org.Name, g.spec.Period.Label()))
+	g.titleRow(sh, 0, fmt.Sprintf("%s %s 特色产业集群主要指标", g.spec.Org.Name, g.spec.Period.Label()))
 	g.writeHeader(sh, clusterHeaderRow, cols, clusterCodeRow, clusterUnitRow)
 	last := clusterFirstRow + len(g.clusters) - 1
 	for i, c := range g.clusters {
@@ -297,10 +319,12 @@ func (g *gen) clusterSheet() error {
 	if err := f.SetPanes(sh, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: clusterCodeRow, TopLeftCell: cell(3, clusterFirstRow), ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$A:$B,'%s'!$1:$%d", sh, sh, clusterUnitRow), Scope: sh}); err != nil {
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$A:$B,'%s'!$%d:$%d", sh, sh, clusterHeaderRow, clusterUnitRow), Scope: sh}); err != nil {
 		return err
 	}
-	return g.protect(sh, "landscape")
+	// Two pages wide: one page would print two dozen indicators too small to read. The cluster names
+	// and the header repeat on the second page (print titles); the title is in the page header.
+	return g.protect(sh, "landscape", 2, 0)
 }
 
 func (g *gen) rosterSheet() error {
@@ -343,6 +367,9 @@ func (g *gen) rosterSheet() error {
 			return err
 		}
 	}
+	if err := g.prefillRoster(cols); err != nil {
+		return err
+	}
 	g.titleRow(sh, len(cols), fmt.Sprintf("%s %s 重点企业名录", g.spec.Org.Name, g.spec.Period.Label()))
 	g.writeHeader(sh, rosterHeaderRow, cols, rosterCodeRow, 0)
 	widths := map[string]float64{"A": 6, "B": 30, "C": 22, "D": 18}
@@ -358,7 +385,40 @@ func (g *gen) rosterSheet() error {
 	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", sh, rosterHeaderRow), Scope: sh}); err != nil {
 		return err
 	}
-	return g.protect(sh, "landscape")
+	return g.protect(sh, "landscape", 1, 0)
+}
+
+// prefillRoster writes the enterprises of spec.Roster from the first data row on: sequence number,
+// name, credit code, cluster name and tags; the figures stay blank for the clerk.
+func (g *gen) prefillRoster(cols []Column) error {
+	names := map[string]string{}
+	for _, c := range g.clusters {
+		names[c.Code] = c.Name
+	}
+	col := map[string]int{}
+	for i, c := range cols {
+		col[c.Code] = i + 1
+	}
+	row := rosterFirstRow
+	for _, e := range g.spec.Roster {
+		cl, ok := names[e.Cluster]
+		if !ok || row >= rosterFirstRow+RosterRows {
+			continue
+		}
+		vals := map[string]any{"seq": row - rosterFirstRow + 1, "name": e.Name, "uscc": e.USCC, "cluster": cl}
+		for _, t := range e.Tags {
+			vals["tag:"+t] = "是"
+		}
+		for code, v := range vals {
+			if c, ok := col[code]; ok {
+				if err := g.f.SetCellValue(SheetRoster, cell(c, row), v); err != nil {
+					return err
+				}
+			}
+		}
+		row++
+	}
+	return nil
 }
 
 func (g *gen) issueSheet() error {
@@ -386,7 +446,7 @@ func (g *gen) issueSheet() error {
 	if err := f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: issueCodeRow, TopLeftCell: cell(1, first), ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return g.protect(sh, "landscape")
+	return g.protect(sh, "landscape", 1, 0)
 }
 
 // metaKeys are the rows of the metadata sheet, in order.

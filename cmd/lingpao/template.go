@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"time"
 
 	"lingpao"
 	"lingpao/templates"
 )
 
-// runTemplate writes county return templates, or describes the template's contract.
+// runTemplate writes county return templates — each with its county's roster of the latest accepted
+// return prefilled — or describes the template's contract.
 func runTemplate(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "template", "--period P (--county C | --all) [--out D] [--dir D] | --describe")
 	dir := fs.String("dir", defaultDir(), "工作目录")
@@ -65,7 +65,14 @@ func runTemplate(ctx context.Context, e *env, args []string) error {
 		if *all {
 			path = filepath.Join(*out, u.Name, fmt.Sprintf("%s_%s.xlsx", p, u.Name))
 		}
-		spec := templates.Spec{Org: u, Period: p, Deadline: deadline, Generated: time.Now(), Secret: w.Config.Secret, IssuingUnit: w.Config.IssuingUnit}
+		spec := templates.Spec{Org: u, Period: p, Deadline: deadline, Generated: w.Now(), Secret: w.Config.Secret, IssuingUnit: w.Config.IssuingUnit}
+		// The roster of the county's latest accepted return: clerks update figures, not names.
+		switch roster, _, err := w.Store.LatestRoster(ctx, u.Code, p); {
+		case err == nil:
+			spec.Roster = roster
+		case lingpao.ErrorCode(err) != lingpao.ENOTFOUND:
+			return err
+		}
 		if err := lingpao.WriteFileAtomic(path, func(wr io.Writer) error { return templates.Generate(wr, w.Catalog, spec) }); err != nil {
 			return err
 		}

@@ -1,0 +1,111 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"lingpao"
+)
+
+// OrgValues returns the cluster-sheet values (those with a cell) of county org's returns in force at
+// asOf for the months from..to, each with its Period: the context of the cross-period rules.
+func (d *DB) OrgValues(ctx context.Context, org string, from, to lingpao.Period, asOf time.Time) (_ []lingpao.Value, err error) {
+	defer lingpao.Wrap(&err, "sqlite.OrgValues(%s, %s..%s)", org, from, to)
+	rows, err := d.db.QueryContext(ctx, `SELECT s.id, s.period, v.cluster, v.indicator, v.value, v.sheet, v.cell
+		FROM submissions s JOIN cell_values v ON v.submission_id = s.id
+		WHERE s.org = ? AND s.status = 'accepted' AND s.period >= ? AND s.period <= ? AND s.received_at <= ? AND v.cell != ''
+		AND NOT EXISTS (SELECT 1 FROM submissions t WHERE t.org = s.org AND t.period = s.period AND t.status = 'accepted'
+			AND t.received_at <= ? AND (t.received_at > s.received_at OR (t.received_at = s.received_at AND t.id > s.id)))
+		ORDER BY s.period, v.cluster, v.indicator`, org, from.String(), to.String(), formatTime(asOf), formatTime(asOf))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []lingpao.Value
+	for rows.Next() {
+		v := lingpao.Value{Org: org}
+		var period string
+		if err := rows.Scan(&v.Submission, &period, &v.Cluster, &v.Indicator, &v.V, &v.Sheet, &v.Cell); err != nil {
+			return nil, err
+		}
+		v.Period, _ = lingpao.ParsePeriod(period)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// FindListings returns the enterprises with the given credit codes that other counties' current
+// accepted returns for period list: the context of the cross-county duplicate rule.
+func (d *DB) FindListings(ctx context.Context, period lingpao.Period, exceptOrg string, usccs []string) (_ []lingpao.Listing, err error) {
+	defer lingpao.Wrap(&err, "sqlite.FindListings(%s)", period)
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var out []lingpao.Listing
+	const chunk = 500
+	for i := 0; i < len(usccs); i += chunk {
+		part := usccs[i:min(i+chunk, len(usccs))]
+		args := append([]any{period.String(), exceptOrg}, toAny(part)...)
+		rows, err := tx.QueryContext(ctx, `SELECT e.uscc, s.org, e.name FROM enterprises e JOIN submissions s ON s.id = e.submission_id
+			WHERE s.period = ? AND s.org != ? AND s.status = 'accepted' AND s.superseded_by IS NULL
+			AND e.uscc IN (`+placeholders(len(part))+`) ORDER BY s.org, e.row`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var l lingpao.Listing
+			if err := rows.Scan(&l.USCC, &l.Org, &l.Name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// LatestRoster returns the enterprise roster of county org's latest accepted return for a month
+// before period, in roster order, and that return; ENOTFOUND when it has none. Templates prefill it.
+func (d *DB) LatestRoster(ctx context.Context, org string, before lingpao.Period) (_ []lingpao.Enterprise, _ lingpao.Submission, err error) {
+	defer lingpao.Wrap(&err, "sqlite.LatestRoster(%s, %s)", org, before)
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, lingpao.Submission{}, err
+	}
+	defer tx.Rollback()
+	s, err := scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions
+		WHERE org = ? AND status = 'accepted' AND superseded_by IS NULL AND period < ? AND period != ''
+		ORDER BY period DESC, received_at DESC LIMIT 1`, org, before.String()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, s, lingpao.Errorf(lingpao.ENOTFOUND, "%s 此前没有已受理的报表。", org)
+	} else if err != nil {
+		return nil, s, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT row, name, uscc, cluster, tags, revenue, rnd, remark FROM enterprises WHERE submission_id = ? ORDER BY row`, s.ID)
+	if err != nil {
+		return nil, s, err
+	}
+	defer rows.Close()
+	var out []lingpao.Enterprise
+	for rows.Next() {
+		var e lingpao.Enterprise
+		var tags string
+		if err := rows.Scan(&e.Row, &e.Name, &e.USCC, &e.Cluster, &tags, &e.Revenue, &e.RnD, &e.Remark); err != nil {
+			return nil, s, err
+		}
+		if tags != "" {
+			e.Tags = strings.Split(tags, "、")
+		}
+		out = append(out, e)
+	}
+	return out, s, rows.Err()
+}
