@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"lingpao"
+	"lingpao/seeds"
 	"lingpao/sqlite"
 )
 
@@ -27,6 +28,45 @@ type Ingester struct {
 	Now func() time.Time
 	// Sleep waits between the two looks of Once; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Rules are the validation rules; nil means those of the workspace's seeds/rules.yaml adjusted
+	// by Config.Validation, loaded on the first pass.
+	Rules []lingpao.Rule
+	// Checkpoint, when set, is called after each durable step — archive write, submission commit,
+	// each receipt file, receipt mark, inbox removal, poll save — with the step's name. The crash
+	// test uses it to kill the process between steps; nil in normal use.
+	Checkpoint func(step string)
+}
+
+// Durable steps reported to Checkpoint.
+const (
+	StepArchive     = "archive"
+	StepCommit      = "commit"
+	StepReceipt     = "receipt" // one per receipt file
+	StepReceiptMark = "receipt-mark"
+	StepRemove      = "remove"
+	StepPollSave    = "poll-save"
+)
+
+func (in *Ingester) checkpoint(step string) {
+	if in.Checkpoint != nil {
+		in.Checkpoint(step)
+	}
+}
+
+// rules returns the validation rules, loading them on first use.
+func (in *Ingester) rules() ([]lingpao.Rule, error) {
+	if in.Rules != nil {
+		return in.Rules, nil
+	}
+	rs, err := seeds.Rules(seeds.Workspace(in.Config.Dir), in.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	if rs, err = lingpao.ApplyValidation(rs, in.Config.Validation); err != nil {
+		return nil, err
+	}
+	in.Rules = rs
+	return rs, nil
 }
 
 // Result is what happened to one file of a pass.
@@ -97,6 +137,9 @@ func (in *Ingester) scan() ([]candidate, error) {
 // mtime since the previous poll (recorded in the store, so it works across restarts and between
 // `lingpao ingest` runs). Files seen for the first time, or still growing, wait for the next poll.
 func (in *Ingester) Poll(ctx context.Context) ([]Result, error) {
+	if _, err := in.rules(); err != nil {
+		return nil, err
+	}
 	if err := in.completePending(ctx); err != nil {
 		return nil, err
 	}
@@ -130,6 +173,7 @@ func (in *Ingester) Poll(ctx context.Context) ([]Result, error) {
 	if err := in.Store.SaveInboxPoll(ctx, seen); err != nil {
 		return results, err
 	}
+	in.checkpoint(StepPollSave)
 	return results, ctx.Err()
 }
 

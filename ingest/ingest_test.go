@@ -246,7 +246,7 @@ func TestCellErrorsNameTheCell(t *testing.T) {
 	for _, f := range s.Findings {
 		cells[f.Cell] = f.Rule
 	}
-	if cells["C5"] == "" || cells["G5"] != "cross.part_whole" {
+	if cells["C5"] == "" || cells["G5"] != "part_whole.little_giant" {
 		t.Errorf("findings by cell = %v, want C5 and G5 (part > whole)", cells)
 	}
 }

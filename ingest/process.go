@@ -17,7 +17,10 @@ import (
 	"lingpao/templates"
 )
 
-// process takes one stable file through archive → parse → validate → store → receipt → remove.
+// process takes one stable file through archive → parse → validate → store → receipts → removal.
+// Each step is durable before the next begins, and every step after the archive can be redone from
+// the archive and the store, so a crash anywhere leaves the file in the inbox and the next pass
+// finishes it (see TestCrashAndRestart in cmd/lingpao).
 func (in *Ingester) process(ctx context.Context, c candidate) (Result, error) {
 	inboxPath := in.Config.Path(lingpao.InboxDir, c.rel)
 	res := Result{Path: c.rel}
@@ -31,22 +34,14 @@ func (in *Ingester) process(ctx context.Context, c candidate) (Result, error) {
 	if dir := filepath.Dir(c.rel); dir != "." {
 		folder = dir
 	}
+	name := filepath.Base(c.rel)
 	if prev, err := in.Store.FindSubmissionBySHA(ctx, sha); err == nil {
-		// Same bytes as before: one submission. Make sure its receipt exists, then clear the inbox.
-		res.Submission, res.Duplicate = prev, true
-		full, err := in.Store.FindSubmission(ctx, prev.ID)
-		if err != nil {
-			return res, err
-		}
-		if err := in.writeReceipts(ctx, full); err != nil {
-			return res, err
-		}
-		return res, removeFromInbox(inboxPath)
+		return in.again(ctx, res, prev, inboxPath, folder, name)
 	} else if lingpao.ErrorCode(err) != lingpao.ENOTFOUND {
 		return res, err
 	}
 
-	sub := lingpao.Submission{SHA256: sha, FileName: filepath.Base(c.rel), Folder: folder, Size: int64(len(data)), ReceivedAt: in.now()}
+	sub := lingpao.Submission{SHA256: sha, FileName: name, Folder: folder, Size: int64(len(data)), ReceivedAt: in.now()}
 	ret, findings := in.parse(data, sub.FileName)
 	var values []lingpao.Value
 	var ents []lingpao.Enterprise
@@ -73,11 +68,43 @@ func (in *Ingester) process(ctx context.Context, c candidate) (Result, error) {
 	if err := in.Store.SaveSubmission(ctx, &sub, values, ents, issues); err != nil {
 		return res, err
 	}
+	in.checkpoint(StepCommit)
 	res.Submission = sub
 	if err := in.writeReceipts(ctx, sub); err != nil {
 		return res, err
 	}
-	return res, removeFromInbox(inboxPath)
+	return res, in.remove(inboxPath)
+}
+
+// again handles a file whose bytes were received before. The same file under the same name in the
+// same folder is a pass that crashed after storing it: its receipts are completed and it is cleared
+// from the inbox as if processed now. Under another name or folder it is a duplicate: nothing new is
+// stored, and a one-line notice beside the original receipt says so.
+func (in *Ingester) again(ctx context.Context, res Result, prev lingpao.Submission, inboxPath, folder, name string) (Result, error) {
+	full, err := in.Store.FindSubmission(ctx, prev.ID)
+	if err != nil {
+		return res, err
+	}
+	res.Submission = full
+	if err := in.writeReceipts(ctx, full); err != nil {
+		return res, err
+	}
+	if full.FileName != name || full.Folder != folder {
+		res.Duplicate = true
+		if err := in.writeDuplicateNotice(full, folder, name); err != nil {
+			return res, err
+		}
+	}
+	return res, in.remove(inboxPath)
+}
+
+// remove takes a processed file out of the inbox.
+func (in *Ingester) remove(path string) error {
+	if err := removeFromInbox(path); err != nil {
+		return err
+	}
+	in.checkpoint(StepRemove)
+	return nil
 }
 
 func (in *Ingester) now() time.Time {
@@ -120,6 +147,7 @@ func (in *Ingester) archive(path string) ([]byte, string, error) {
 		if err := lingpao.WriteFileBytesAtomic(dst, data); err != nil {
 			return nil, "", err
 		}
+		in.checkpoint(StepArchive)
 	}
 	return data, sha, nil
 }
@@ -138,11 +166,21 @@ func (in *Ingester) parse(data []byte, name string) (*templates.Return, []lingpa
 		return nil, []lingpao.Finding{{Severity: lingpao.SevError, Rule: "file.too_large",
 			Message: fmt.Sprintf("文件超过 %d MB 的上限：请删除无关内容（如图片）后重新保存再报送。", in.Config.Inbox.MaxFileMB)}}
 	}
-	ret, fs, err := templates.Read(data, in.Catalog, in.Config.Secret, templates.DefaultLimits())
+	ret, fs, err := templates.Read(data, name, in.Catalog, in.Config.Secret, in.limits())
 	if err != nil {
 		return nil, []lingpao.Finding{{Severity: lingpao.SevError, Rule: "file.unreadable", Message: "文件无法读取：请用 Excel 打开确认无误后重新保存再报送。"}}
 	}
 	return ret, fs
+}
+
+// limits are the reader's unzip limits under the workspace configuration.
+func (in *Ingester) limits() templates.Limits {
+	lim := templates.DefaultLimits()
+	if mb := in.Config.Validation.MaxUnzipMB; mb > 0 {
+		lim.UnzipSize = int64(mb) << 20
+		lim.UnzipXMLSize = min(lim.UnzipXMLSize, lim.UnzipSize)
+	}
+	return lim
 }
 
 var (
@@ -161,13 +199,17 @@ func (in *Ingester) checkPlacement(ret *templates.Return, folder, name string) [
 				Message: fmt.Sprintf("文件放在「%s」的文件夹中，但模板属于「%s」：请使用本单位的模板，或把文件放入本单位的文件夹。", u.Name, own)})
 		}
 	}
-	stem := strings.TrimSuffix(name, filepath.Ext(name))
+	stem := originalStem(name)
 	for _, u := range in.Catalog.Tree.Counties(in.Config.City) {
 		if u.Code != ret.Org && strings.Contains(stem, u.Name) && !strings.Contains(stem, own) {
 			fs = append(fs, lingpao.Finding{Severity: lingpao.SevError, Rule: "placement.name", Value: name,
 				Message: fmt.Sprintf("文件名写的是「%s」，但模板属于「%s」：可能用错了模板或放错了文件，请核对后重新报送。", u.Name, own)})
 			break
 		}
+	}
+	if now := in.now(); ret.Period.Start().After(now) {
+		fs = append(fs, lingpao.Finding{Severity: lingpao.SevError, Rule: "placement.future", Value: ret.Period.String(),
+			Message: fmt.Sprintf("模板是 %s 的，该期间尚未开始，不能报送：请使用本期（%s）的模板填报。", ret.Period.Label(), lingpao.MonthOfTime(now).Add(-1).Label())})
 	}
 	if y, m, ok := periodInName(stem); ok && (y != ret.Period.Year || m != ret.Period.N) {
 		fs = append(fs, lingpao.Finding{Severity: lingpao.SevError, Rule: "placement.period", Value: name,

@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"lingpao"
 	"lingpao/reports/xlsx"
+	"lingpao/sqlite"
+	"lingpao/templates"
 )
 
 // unidentified is the receipts folder for files that name no county and sit in no county folder.
@@ -29,11 +33,30 @@ func ReceiptDir(cfg lingpao.Config, cat *lingpao.Catalog, s lingpao.Submission) 
 	return cfg.Path(lingpao.ReceiptsDir, unidentified)
 }
 
-// ReceiptBase returns the common file-name stem of a submission's receipt files.
+// ReceiptBase returns the common file-name stem of a submission's receipt files. A dropped-back
+// annotated copy ("…_回执_20251008-100000_批注.xlsx") answers under its original stem, not a longer
+// and longer one.
 func ReceiptBase(s lingpao.Submission) string {
-	stem := strings.TrimSuffix(s.FileName, filepath.Ext(s.FileName))
-	return fmt.Sprintf("%s_回执_%s", stem, s.ReceivedAt.In(lingpao.Beijing).Format("20060102-150405"))
+	return fmt.Sprintf("%s_回执_%s", originalStem(s.FileName), s.ReceivedAt.In(lingpao.Beijing).Format("20060102-150405"))
 }
+
+// AnnotatedSuffix ends the name of a receipt's annotated copy of the county's workbook.
+const AnnotatedSuffix = "_批注.xlsx"
+
+var receiptSuffix = regexp.MustCompile(`(_回执_\d{8}-\d{6}(_批注)?)+$`)
+
+// originalStem returns a file's name without extension and without the suffix of an annotated copy.
+func originalStem(name string) string {
+	stem := strings.TrimSuffix(name, filepath.Ext(name))
+	if s := receiptSuffix.ReplaceAllString(stem, ""); s != "" {
+		return s
+	}
+	return stem
+}
+
+// annotates reports whether a submission's receipt includes an annotated copy of its workbook: when
+// the file was read as a template (it has a period) and something was found.
+func annotates(s lingpao.Submission) bool { return !s.Period.IsZero() && len(s.Findings) > 0 }
 
 // receiptJSON is the machine-readable receipt.
 type receiptJSON struct {
@@ -50,6 +73,20 @@ type receiptJSON struct {
 	Warnings   int               `json:"warnings"`
 	Summary    string            `json:"summary"`
 	Findings   []lingpao.Finding `json:"findings"`
+	// Annotated names the annotated copy of the county's workbook, when there is one.
+	Annotated string `json:"annotated,omitempty"`
+	// Changes lists what differs from the version this one supersedes.
+	Changes []changeJSON `json:"changes,omitempty"`
+}
+
+// changeJSON is one change in the receipt, named for people.
+type changeJSON struct {
+	Sheet string `json:"sheet"`
+	Cell  string `json:"cell,omitempty"`
+	Item  string `json:"item"`
+	Old   any    `json:"old"`
+	New   any    `json:"new"`
+	Kind  string `json:"kind"`
 }
 
 // Summary returns the receipt's one line in plain Chinese.
@@ -91,20 +128,51 @@ func count(fs []lingpao.Finding) (nerr, nwarn int) {
 	return nerr, nwarn
 }
 
-// writeReceipts writes the receipt files of s atomically — a one-line .txt, a .json of the findings
-// and an .xlsx listing them — and records that they exist.
+// writeReceipts writes the receipt files of s atomically into the county's receipts folder — the
+// annotated copy of its workbook (when it was read and something was found), the .xlsx listing the
+// findings and the changes from the previous version, the .json, and last the one-line .txt — and
+// then records that they exist. Everything comes from the store and the archive, so a pass that
+// crashed half-way rewrites the same files.
 func (in *Ingester) writeReceipts(ctx context.Context, s lingpao.Submission) error {
 	dir := ReceiptDir(in.Config, in.Catalog, s)
 	base := filepath.Join(dir, ReceiptBase(s))
+	var changes []changeJSON
+	if s.Version > 1 {
+		cs, err := in.Store.FindChanges(ctx, s.ID)
+		if err != nil {
+			return err
+		}
+		changes = describeChanges(in.Catalog, s.Org, cs)
+	}
 	line := Summary(in.Catalog, s)
-	if err := lingpao.WriteFileBytesAtomic(base+".txt", []byte(line+"\r\n")); err != nil {
+	if len(changes) > 0 {
+		line += fmt.Sprintf("与上一版相比改动 %d 处，见回执 .xlsx 的“与上一版比较”表。", len(changes))
+	}
+	annotated := ""
+	if annotates(s) {
+		data, err := os.ReadFile(ArchivePath(in.Config, s))
+		if err != nil {
+			return err
+		}
+		annotated = base + AnnotatedSuffix
+		err = lingpao.WriteFileAtomic(annotated, func(w io.Writer) error { return templates.Annotate(w, data, s.Findings, in.limits()) })
+		if err != nil {
+			return err
+		}
+		in.checkpoint(StepReceipt)
+	}
+	if err := lingpao.WriteFileAtomic(base+".xlsx", func(w io.Writer) error { return findingsWorkbook(w, line, s, changes) }); err != nil {
 		return err
 	}
+	in.checkpoint(StepReceipt)
 	nerr, nwarn := count(s.Findings)
 	rj := receiptJSON{Submission: s.ID, File: s.FileName, SHA256: s.SHA256, Org: s.Org, ReceivedAt: s.ReceivedAt.Format("2006-01-02T15:04:05-07:00"),
-		Status: string(s.Status), Version: s.Version, Errors: nerr, Warnings: nwarn, Summary: line, Findings: s.Findings}
+		Status: string(s.Status), Version: s.Version, Errors: nerr, Warnings: nwarn, Summary: line, Findings: s.Findings, Changes: changes}
 	if rj.Findings == nil {
 		rj.Findings = []lingpao.Finding{}
+	}
+	if annotated != "" {
+		rj.Annotated = filepath.Base(annotated)
 	}
 	if s.Org != "" {
 		rj.OrgName = in.Catalog.Tree.Name(s.Org)
@@ -120,14 +188,88 @@ func (in *Ingester) writeReceipts(ctx context.Context, s lingpao.Submission) err
 	}); err != nil {
 		return err
 	}
-	if err := lingpao.WriteFileAtomic(base+".xlsx", func(w io.Writer) error { return findingsWorkbook(w, line, s) }); err != nil {
+	in.checkpoint(StepReceipt)
+	if annotated != "" {
+		line += "请在同名“批注”工作簿中按红色（错误）、橙色（警告）单元格的批注修改，改好后直接放回收件箱。"
+	}
+	if err := lingpao.WriteFileBytesAtomic(base+".txt", []byte(line+"\r\n")); err != nil {
 		return err
 	}
-	return in.Store.MarkReceiptWritten(ctx, s.ID)
+	in.checkpoint(StepReceipt)
+	if err := in.Store.MarkReceiptWritten(ctx, s.ID); err != nil {
+		return err
+	}
+	in.checkpoint(StepReceiptMark)
+	return nil
+}
+
+// writeDuplicateNotice answers a file whose bytes were received before under another name: one line
+// beside the original receipt. Its name depends only on the file, so a pass that crashed rewrites it.
+func (in *Ingester) writeDuplicateNotice(orig lingpao.Submission, folder, name string) error {
+	dir := ReceiptDir(in.Config, in.Catalog, orig)
+	path := filepath.Join(dir, fmt.Sprintf("%s_回执_重复_%s.txt", originalStem(name), orig.SHA256[:8]))
+	what := orig.Status.Label()
+	if orig.Status == lingpao.SubAccepted {
+		what = fmt.Sprintf("已作为第 %d 版受理", orig.Version)
+	}
+	line := fmt.Sprintf("【重复】文件 %s 与 %s 报送的“%s”内容完全相同（%s），本次不重复计入：如需更正，请修改后重新报送。", name,
+		orig.ReceivedAt.In(lingpao.Beijing).Format("2006-01-02 15:04"), orig.FileName, what)
+	if err := lingpao.WriteFileBytesAtomic(path, []byte(line+"\r\n")); err != nil {
+		return err
+	}
+	in.checkpoint(StepReceipt)
+	return nil
+}
+
+// describeChanges names each change for people: the cluster and indicator, or the enterprise and
+// field, with the cell in the later version.
+func describeChanges(cat *lingpao.Catalog, org string, cs []sqlite.Change) []changeJSON {
+	clusters := map[string]string{}
+	for _, c := range cat.ClustersOf(org) {
+		clusters[c.Code] = c.Name
+	}
+	roster := templates.Layout(cat)[lingpao.ScopeRoster].Fields
+	fieldName := map[string]string{"tags": "标签"}
+	for code, f := range roster {
+		fieldName[code] = f.Name
+	}
+	out := make([]changeJSON, 0, len(cs))
+	for _, c := range cs {
+		j := changeJSON{Sheet: c.Sheet, Cell: c.Cell, Old: c.Old, New: c.New, Kind: c.Kind}
+		switch c.Kind {
+		case sqlite.ChangeValue:
+			ind, _ := cat.Indicator(c.Field)
+			j.Item = clusters[c.Subject] + " · " + ind.Name
+		case sqlite.ChangeEnterprise:
+			j.Item = c.Subject + " · " + fieldName[c.Field]
+			col := roster[c.Field].Column
+			if c.Field == "tags" {
+				col = roster["tag:"+lingpao.EnterpriseTags[0]].Column
+			}
+			j.Cell = fmt.Sprintf("%s%d", col, c.Row)
+			if c.Field == lingpao.FieldCluster {
+				j.Old, j.New = clusterName(clusters, c.Old), clusterName(clusters, c.New)
+			}
+		case sqlite.ChangeEnterpriseAdded:
+			j.Item = fmt.Sprintf("新增企业 %s（%v）", c.Subject, c.New)
+			j.Cell = fmt.Sprintf("%s%d", roster[lingpao.FieldName].Column, c.Row)
+		case sqlite.ChangeEnterpriseRemoved:
+			j.Item = fmt.Sprintf("删除企业 %s（%v，原第 %d 行）", c.Subject, c.Old, c.Row)
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func clusterName(names map[string]string, v any) any {
+	if s, ok := v.(string); ok && names[s] != "" {
+		return names[s]
+	}
+	return v
 }
 
 // findingsWorkbook writes the receipt workbook: the summary line, then one row per finding.
-func findingsWorkbook(w io.Writer, line string, s lingpao.Submission) error {
+func findingsWorkbook(w io.Writer, line string, s lingpao.Submission, changes []changeJSON) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sh = "回执"
@@ -169,9 +311,45 @@ func findingsWorkbook(w io.Writer, line string, s lingpao.Submission) error {
 		f.SetColWidth(sh, col, col, wd)
 	}
 	f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"})
+	if len(changes) > 0 {
+		if err := changesSheet(f, changes, head, wrap); err != nil {
+			return err
+		}
+	}
 	if err := xlsx.SetDimensions(f); err != nil {
 		return err
 	}
 	_, err := f.WriteTo(w)
 	return err
+}
+
+// changesSheet lists what differs from the previous version: sheet, cell, item, before, after.
+func changesSheet(f *excelize.File, changes []changeJSON, head, wrap int) error {
+	const sh = "与上一版比较"
+	if _, err := f.NewSheet(sh); err != nil {
+		return err
+	}
+	for i, h := range []string{"工作表", "单元格", "项目", "上一版", "本版"} {
+		c, _ := excelize.CoordinatesToCellName(i+1, 1)
+		f.SetCellValue(sh, c, h)
+	}
+	f.SetCellStyle(sh, "A1", "E1", head)
+	show := func(v any) any {
+		if v == nil {
+			return "（空）"
+		}
+		return v
+	}
+	for i, c := range changes {
+		r := i + 2
+		for j, v := range []any{c.Sheet, c.Cell, c.Item, show(c.Old), show(c.New)} {
+			cell, _ := excelize.CoordinatesToCellName(j+1, r)
+			f.SetCellValue(sh, cell, v)
+		}
+		f.SetCellStyle(sh, fmt.Sprintf("A%d", r), fmt.Sprintf("E%d", r), wrap)
+	}
+	for col, wd := range map[string]float64{"A": 10, "B": 8, "C": 44, "D": 16, "E": 16} {
+		f.SetColWidth(sh, col, col, wd)
+	}
+	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }
