@@ -34,8 +34,11 @@ type BlockResult struct {
 	Sum  float64 `json:"sum"`
 	Diff float64 `json:"diff"`
 	OK   bool    `json:"ok"`
-	// Cleared is set when every share was left blank: the target is not allocated.
+	// Cleared is set when every share was left blank: the target is not allocated any more.
 	Cleared bool `json:"cleared"`
+	// Invalid is set when a share of the block has an error of its own; Sum and Diff then count only
+	// the valid shares.
+	Invalid bool `json:"invalid"`
 	// Changed counts the shares that differ from the ones in force.
 	Changed int `json:"changed"`
 }
@@ -322,7 +325,7 @@ func (r *reader) blocks(m Meta, rows map[lingpao.AllocationKey]*blockRows, res *
 		br.Sum = round6(br.Sum)
 		br.OK, br.Diff = lingpao.CheckAllocation(basis, br.Sum)
 		if invalid {
-			br.OK = false
+			br.OK, br.Invalid = false, true
 			res.Blocks = append(res.Blocks, br)
 			continue
 		}

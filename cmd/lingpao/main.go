@@ -66,6 +66,7 @@ func commands() []command {
 		{"demo", "生成演示工作目录：模拟各县报表、入库、生成全部报告", runDemo},
 		{"template", "生成县级报表模板（--describe 输出模板结构 JSON）", runTemplate},
 		{"ingest", "处理一遍收件箱中的报表并写回执", runIngest},
+		{"status", "报送率与各县报送状态、进度、督办：--period P", runStatus},
 		{"report", "生成报告：monthly|quarterly|half|annual|scorecard", runReport},
 		{"targets", "目标任务：list | export FILE | import FILE", runTargets},
 	}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,9 +17,10 @@ import (
 	"lingpao/seeds"
 )
 
-const targetsSynopsis = "list [--dir D] [--org 名称或编码] [--format table|csv|json] [--examples] | export FILE | import FILE"
+const targetsSynopsis = "list [--dir D] [--org 名称或编码] [--format table|csv|json] [--examples] | export FILE [--dir D] [--from 年份] | import FILE [--dir D] [--format table|json] | versions [--dir D]"
 
-// runTargets is `lingpao targets`: list the targets of the catalog; export and import come later.
+// runTargets is `lingpao targets`: list the targets, export the allocation workbook, import a filled
+// one as a new targets version, list the versions.
 func runTargets(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprintf(e.stderr, "用法：lingpao targets %s\n", targetsSynopsis)
@@ -25,8 +29,12 @@ func runTargets(ctx context.Context, e *env, args []string) error {
 	switch args[0] {
 	case "list":
 		return runTargetsList(ctx, e, args[1:])
-	case "export", "import":
-		return lingpao.Errorf(lingpao.EINVALID, "「lingpao targets %s」暂未提供：目前可用 lingpao targets list 查看目标任务，或编辑工作目录下的 seeds/targets.yaml。", args[0])
+	case "export":
+		return runTargetsExport(ctx, e, args[1:])
+	case "import":
+		return runTargetsImport(ctx, e, args[1:])
+	case "versions":
+		return runTargetsVersions(ctx, e, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintf(e.stderr, "用法：lingpao targets %s\n", targetsSynopsis)
 		return nil
@@ -35,7 +43,7 @@ func runTargets(ctx context.Context, e *env, args []string) error {
 	return errUsage
 }
 
-func runTargetsList(_ context.Context, e *env, args []string) error {
+func runTargetsList(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "targets list", "[--dir D] [--org 名称或编码] [--format table|csv|json] [--examples]")
 	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
 	org := fs.String("org", "", "只列出该组织单元及其下级的目标，填名称或编码，如 石家庄市、鹿泉区、130110")
@@ -55,8 +63,17 @@ func runTargetsList(_ context.Context, e *env, args []string) error {
 		return lingpao.Errorf(lingpao.EINVALID, "输出格式「%s」不支持：请用 table、csv 或 json。", *format)
 	}
 
-	cat, err := seeds.LoadWorkspace(*dir)
-	if err != nil {
+	// In a workspace the targets in force are listed (imported allocations included); elsewhere the
+	// seed targets.
+	var cat *lingpao.Catalog
+	if _, err := os.Stat(filepath.Join(*dir, lingpao.ConfigFile)); err == nil {
+		w, err := openWorkspace(ctx, e, *dir)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		cat = w.Catalog
+	} else if cat, err = seeds.LoadWorkspace(*dir); err != nil {
 		return err
 	}
 	rows, err := targetRows(cat, *org, *examples)
@@ -70,6 +87,187 @@ func runTargetsList(_ context.Context, e *env, args []string) error {
 		return writeTargetsCSV(e.stdout, rows)
 	}
 	return writeTargetsTable(e.stdout, rows)
+}
+
+// parseWithFile parses args that hold one file name among the flags (export FILE --dir D, or
+// --dir D export FILE) and returns the file name.
+func parseWithFile(e *env, fs *flag.FlagSet, args []string) (string, error) {
+	var files []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return "", err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		fmt.Fprintln(e.stderr, "请给出一个文件名。")
+		fs.Usage()
+		return "", errUsage
+	}
+	return files[0], nil
+}
+
+// runTargetsExport is `lingpao targets export FILE`: the allocation workbook of the city's targets.
+func runTargetsExport(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "targets export", "FILE [--dir D] [--from 年份]")
+	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
+	from := fs.Int("from", 0, "从哪一年起分解（默认今年）；更早到期的节点目标和更早年份的每年目标不列出")
+	file, err := parseWithFile(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if !strings.HasSuffix(strings.ToLower(file), ".xlsx") {
+		return lingpao.Errorf(lingpao.EINVALID, "目标分解表请存为 .xlsx 文件，如 目标分解表.xlsx（现为 %s）。", file)
+	}
+	w, err := openWorkspace(ctx, e, *dir)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	spec, err := w.ExportTargets(ctx, file, *from)
+	if err != nil {
+		return err
+	}
+	allocated := 0
+	for _, b := range spec.Blocks {
+		if len(b.Shares) > 0 {
+			allocated++
+		}
+	}
+	fmt.Fprintf(e.stdout, "已导出目标分解表：%s\n%d 项目标（%d 年起，其中 %d 项已有分解）× %d 个县（市、区），目标版本 %d。\n",
+		file, len(spec.Blocks), spec.FromYear, allocated, len(spec.Counties), spec.TargetsVersion)
+	if len(spec.Inherited) > 0 {
+		fmt.Fprintf(e.stdout, "比率、增速类目标 %d 项不分解，各县按全市目标考核。\n", len(spec.Inherited))
+	}
+	fmt.Fprintf(e.stdout, "在“目标分解”表的黄色单元格中填写各县分解值，保存后运行：lingpao targets import %s\n", file)
+	return nil
+}
+
+// runTargetsImport is `lingpao targets import FILE`: check a filled allocation workbook and record it
+// as a new targets version, or list what is wrong.
+func runTargetsImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "targets import", "FILE [--dir D] [--format table|json]")
+	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
+	format := fs.String("format", "table", "输出格式：table 或 json")
+	file, err := parseWithFile(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if *format != "table" && *format != "json" {
+		return lingpao.Errorf(lingpao.EINVALID, "输出格式「%s」不支持：请用 table 或 json。", *format)
+	}
+	w, err := openWorkspace(ctx, e, *dir)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	res, err := w.ImportTargets(ctx, file)
+	if res == nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if jerr := enc.Encode(res); jerr != nil {
+			return jerr
+		}
+		return err
+	}
+	if len(res.Findings) > 0 {
+		cells := [][]string{{"级别", "工作表", "单元格", "数值", "说明"}}
+		for _, f := range res.Findings {
+			cells = append(cells, []string{f.Severity.Label(), orDash(f.Sheet), orDash(f.Cell), orDash(f.Value), f.Message})
+		}
+		writeAligned(e.stdout, cells)
+		fmt.Fprintln(e.stdout)
+	}
+	if len(res.Blocks) > 0 {
+		cells := [][]string{{"指标", "期限", "全市目标", "分解合计", "差额", "核对", "变动"}}
+		for _, b := range res.Blocks {
+			check, sum, diff := "相符", lingpao.FormatNumber(b.Sum, decimalsOf(b.Sum))+b.Unit, signedNumber(b.Diff)
+			switch {
+			case b.Cleared:
+				check, sum, diff = "取消分解", "—", "—"
+			case b.Invalid:
+				check, sum, diff = "有误", "—", "—"
+			case !b.OK:
+				check = "不相符"
+			}
+			cells = append(cells, []string{b.Indicator, b.Period, b.Target, sum, diff, check, fmt.Sprintf("%d个县", b.Changed)})
+		}
+		writeAligned(e.stdout, cells)
+		fmt.Fprintln(e.stdout)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已导入 %s：形成目标版本 %d（%d 项目标、%d 个县级分解值），此前的版本保留。\n", res.File, res.Version, len(res.Blocks), res.Shares)
+	return nil
+}
+
+// runTargetsVersions is `lingpao targets versions`: the history of the targets.
+func runTargetsVersions(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "targets versions", "[--dir D]")
+	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	w, err := openWorkspace(ctx, e, *dir)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	vs, err := w.Store.TargetVersions(ctx)
+	if err != nil {
+		return err
+	}
+	cells := [][]string{{"版本", "时间", "来源", "目标数", "说明"}}
+	for _, v := range vs {
+		ver := strconv.Itoa(v.Version)
+		if v.Version == w.TargetsVersion {
+			ver += "（现行）"
+		}
+		src := v.Source
+		if src == "seeds" {
+			src = "种子数据"
+		}
+		cells = append(cells, []string{ver, v.CreatedAt, src, strconv.Itoa(v.Targets), v.Note})
+	}
+	writeAligned(e.stdout, cells)
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// decimalsOf is how many decimals v needs, at most 4.
+func decimalsOf(v float64) int {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return min(len(s)-i-1, 4)
+	}
+	return 0
+}
+
+// signedNumber renders a difference with its sign: +3, −5, 0.
+func signedNumber(v float64) string {
+	s := lingpao.FormatNumber(v, decimalsOf(v))
+	switch {
+	case v > 0:
+		return "+" + s
+	case v < 0:
+		return "−" + strings.TrimPrefix(s, "-")
+	}
+	return "0"
 }
 
 // targetRow is one target as `targets list` shows it.

@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"lingpao"
+	"lingpao/jobs"
 )
 
 func runTargetsCmd(t *testing.T, args ...string) (string, string, error) {
@@ -164,17 +167,148 @@ func TestTargetsWorkspaceOverride(t *testing.T) {
 }
 
 func TestTargetsOtherActions(t *testing.T) {
-	for _, action := range []string{"export", "import"} {
-		_, _, err := runTargetsCmd(t, action, "x.xlsx")
-		if lingpao.ErrorCode(err) != lingpao.EINVALID {
-			t.Errorf("%s: got %v, want EINVALID", action, err)
+	dir := t.TempDir() // not a workspace
+	for _, action := range []string{"export", "import", "versions"} {
+		args := []string{action, "--dir", dir}
+		if action != "versions" {
+			args = append(args, "x.xlsx")
 		}
+		_, _, err := runTargetsCmd(t, args...)
+		if lingpao.ErrorCode(err) != lingpao.ENOTFOUND || !strings.Contains(lingpao.ErrorMessage(err), "lingpao init") {
+			t.Errorf("%s outside a workspace: got %v, want ENOTFOUND saying to run lingpao init", action, err)
+		}
+	}
+	if _, _, err := runTargetsCmd(t, "export", "--dir", dir); err != errUsage {
+		t.Errorf("export without a file: got %v, want usage error", err)
+	}
+	if _, _, err := runTargetsCmd(t, "export", "a.xlsx", "b.xlsx", "--dir", dir); err != errUsage {
+		t.Errorf("export with two files: got %v, want usage error", err)
 	}
 	if _, _, err := runTargetsCmd(t); err != errUsage {
 		t.Errorf("no action: got %v, want usage error", err)
 	}
 	if _, _, err := runTargetsCmd(t, "list", "--format", "xml"); lingpao.ErrorCode(err) != lingpao.EINVALID {
 		t.Errorf("bad format: got %v", err)
+	}
+}
+
+// editAllocation changes share cells of an allocation workbook with openpyxl and saves it in place:
+// each edit is "key;org code;value".
+func editAllocation(t *testing.T, path string, edits ...string) {
+	t.Helper()
+	script := `
+import sys, openpyxl
+path = sys.argv[1]
+wb = openpyxl.load_workbook(path)
+ws = wb["目标分解"]
+edits = dict(((e.split(";")[0], e.split(";")[1]), e.split(";")[2]) for e in sys.argv[2:])
+for r in range(4, ws.max_row + 1):
+    k = (ws.cell(r, 1).value, ws.cell(r, 2).value)
+    if k in edits:
+        ws.cell(r, 6).value = int(edits[k])
+wb.save(path)
+`
+	if out, err := exec.Command(openpyxlPython(t), append([]string{"-c", script, path}, edits...)...).CombinedOutput(); err != nil {
+		t.Fatalf("openpyxl: %v\n%s", err, out)
+	}
+}
+
+// shareOf returns the share of org in the 2025 milestone of 750 listed by `targets list`.
+func shareOf(t *testing.T, dir, org string) (float64, bool) {
+	t.Helper()
+	out, _, err := runTargetsCmd(t, "list", "--dir", dir, "--org", org, "--examples", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		ID      string  `json:"id"`
+		Value   float64 `json:"value"`
+		Example bool    `json:"example"`
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.ID == "sjz2022-srdi_sme-2025@"+org {
+			return r.Value, r.Example
+		}
+	}
+	t.Fatalf("no 2025 share of %s", org)
+	return 0, false
+}
+
+// TestTargetsExportImport: export → edit with openpyxl → import makes a new targets version that the
+// workspace measures against, and survives reopening; an allocation that does not add up is
+// rejected with the difference and changes nothing.
+func TestTargetsExportImport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if err := run(ctx, []string{"init", "--dir", dir}, &out, &errb); err != nil {
+		t.Fatalf("init: %v\n%s", err, errb.String())
+	}
+	file := filepath.Join(dir, "目标分解表.xlsx")
+	stdout, _, err := runTargetsCmd(t, "export", file, "--dir", dir, "--from", "2025")
+	if err != nil || !strings.Contains(stdout, "已导出目标分解表") || !strings.Contains(stdout, "× 24 个县（市、区），目标版本 1") {
+		t.Fatalf("export: %v\n%s", err, stdout)
+	}
+	lq, example := shareOf(t, dir, "130110")
+	ca, _ := shareOf(t, dir, "130102")
+	if !example {
+		t.Fatal("鹿泉区's share should be the example before the import")
+	}
+	const key = "sjz2022-srdi_sme-2025|2025"
+	editAllocation(t, file, fmt.Sprintf("%s;130110;%d", key, int(lq)+5), fmt.Sprintf("%s;130102;%d", key, int(ca)-5))
+	stdout, _, err = runTargetsCmd(t, "import", file, "--dir", dir)
+	if err != nil || !strings.Contains(stdout, "形成目标版本 2") {
+		t.Fatalf("import: %v\n%s", err, stdout)
+	}
+	if !strings.Contains(stdout, "专精特新中小企业数") || !strings.Contains(stdout, "2个县") {
+		t.Errorf("import summary lacks the changed block:\n%s", stdout)
+	}
+	got, example := shareOf(t, dir, "130110")
+	if got != lq+5 || example {
+		t.Errorf("鹿泉区 after the import: %v (example %v), want %v", got, example, lq+5)
+	}
+
+	// Not adding up: 鹿泉区 +3 more. Rejected, with the difference; nothing changes.
+	editAllocation(t, file, fmt.Sprintf("%s;130110;%d", key, int(lq)+8))
+	stdout, _, err = runTargetsCmd(t, "import", file, "--dir", dir)
+	if lingpao.ErrorCode(err) != lingpao.EINVALID || !strings.Contains(lingpao.ErrorMessage(err), "未通过校验（1 处错误）") {
+		t.Fatalf("import of a sum that does not add up: %v", err)
+	}
+	for _, want := range []string{"错误", "目标分解", "F29", "各县分解合计 753家，全市目标 750家（合计应等于750家），多 3家", "不相符", "+3",
+		"警告", "本表导出时的目标版本为 1，现行版本为 2"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("rejection output lacks %q:\n%s", want, stdout)
+		}
+	}
+	jsonOut, _, _ := runTargetsCmd(t, "import", file, "--dir", dir, "--format", "json")
+	var res struct {
+		Version  int               `json:"version"`
+		Findings []lingpao.Finding `json:"findings"`
+	}
+	// The workbook was exported at version 1 and version 2 is in force now: a warning beside the error.
+	if err := json.Unmarshal([]byte(jsonOut), &res); err != nil || res.Version != 0 || len(res.Findings) != 2 || res.Findings[1].Rule != "alloc.sum" ||
+		res.Findings[1].Value != "753" || res.Findings[1].Cell != "F29" || res.Findings[0].Rule != "alloc.version" {
+		t.Errorf("JSON rejection: %v %+v", err, res)
+	}
+	if got, _ := shareOf(t, dir, "130110"); got != lq+5 {
+		t.Errorf("a rejected import changed 鹿泉区 to %v", got)
+	}
+
+	// Reopening the workspace (the seed files unchanged) keeps the imported version in force.
+	stdout, _, err = runTargetsCmd(t, "versions", "--dir", dir)
+	if err != nil || !strings.Contains(stdout, "2（现行）") || !strings.Contains(stdout, "目标分解表.xlsx") || !strings.Contains(stdout, "种子数据") {
+		t.Errorf("versions: %v\n%s", err, stdout)
+	}
+	w, err := jobs.Open(ctx, dir, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if w.TargetsVersion != 2 {
+		t.Errorf("reopened workspace measures against version %d, want 2", w.TargetsVersion)
 	}
 }
 
