@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // randomWorld builds a province with 1–4 cities of 1–8 counties each, every county with 1–3
@@ -162,5 +163,46 @@ func TestCountyIndicators(t *testing.T) {
 	}
 	if got := fmt.Sprint(codes); got != "[stock ytd rev rev_ly rnd ratio growth roster]" {
 		t.Errorf("county indicators = %s", got)
+	}
+}
+
+// BenchmarkRollUpProvince rolls a ratio and a stock up a province of 11 cities × 16 counties × 3
+// clusters, every unit assessed against a rate target (the shape of a province-wide status page).
+func BenchmarkRollUpProvince(b *testing.B) {
+	units := []OrgUnit{{Code: "P", Name: "省", Level: LevelProvince}}
+	m := MonthOf(2025, 9)
+	ds := NewDataSet()
+	for c := 0; c < 11; c++ {
+		city := fmt.Sprintf("C%d", c)
+		units = append(units, OrgUnit{Code: city, Name: "市" + city, Level: LevelCity, Parent: "P"})
+		for k := 0; k < 16; k++ {
+			code := fmt.Sprintf("%s-%d", city, k)
+			units = append(units, OrgUnit{Code: code, Name: "县" + code, Level: LevelCounty, Parent: city})
+			var vs []Value
+			for cl := 0; cl < 3; cl++ {
+				name := fmt.Sprintf("%s/%d", code, cl)
+				vs = append(vs, Value{Cluster: name, Indicator: "num", V: float64(k + cl)}, Value{Cluster: name, Indicator: "den", V: float64(100 + k)},
+					Value{Cluster: name, Indicator: "stock", V: float64(10 * cl)})
+			}
+			ds.AddSubmission(code, m, 1, vs)
+		}
+	}
+	tree, err := NewOrgTree(units)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat := &Catalog{Tree: tree, Indicators: []Indicator{
+		{Code: "stock", Unit: "家", Kind: KindStock, Source: SourceReturn},
+		{Code: "num", Unit: "亿元", Kind: KindYTD, Source: SourceReturn},
+		{Code: "den", Unit: "亿元", Kind: KindYTD, Source: SourceReturn},
+		{Code: "ratio", Unit: "%", Kind: KindRatio, Source: SourceDerived, Numerator: "num", Denominator: "den"},
+	}, Targets: []Target{{ID: "r", Org: "P", Indicator: "ratio", Form: FormRate, Comp: CompReach, Value: fp(10), Due: time.Date(2025, 12, 31, 0, 0, 0, 0, Beijing)}}}
+	ratio, _ := cat.Indicator("ratio")
+	stock, _ := cat.Indicator("stock")
+	opt := DefaultProgressOptions()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		RollUp(cat, ds, "P", ratio, m, opt, false)
+		RollUp(cat, ds, "P", stock, m, opt, false)
 	}
 }

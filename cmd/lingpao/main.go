@@ -68,7 +68,7 @@ func commands() []command {
 		{"ingest", "处理一遍收件箱中的报表并写回执", runIngest},
 		{"status", "报送率与各县报送状态、进度、督办：--period P", runStatus},
 		{"report", "生成报告：monthly|quarterly|half|annual|scorecard", runReport},
-		{"targets", "目标任务：list | export FILE | import FILE", runTargets},
+		{"targets", "目标任务：list | export FILE（分解表）| import FILE | versions", runTargets},
 	}
 }
 
