@@ -71,11 +71,14 @@ func roundTo(v float64, d int) float64 {
 	return math.Round(v*p) / p
 }
 
-// Progress options: seasonal weights per indicator for annual flows (12 weights, any scale; equal
-// when absent).
+// ProgressOptions configure 序时进度 and status (the `progress` section of lingpao.yaml).
 type ProgressOptions struct {
-	Thresholds Thresholds           `yaml:"thresholds" json:"thresholds"`
-	Seasonal   map[string][]float64 `yaml:"seasonal,omitempty" json:"seasonal,omitempty"`
+	// Thresholds are the status bands.
+	Thresholds Thresholds `yaml:"thresholds" json:"thresholds"`
+	// Seasonal holds, per indicator code, 12 monthly weights (any scale) for the 序时进度 of annual and
+	// plan-cumulative flows; months count equally when absent. For 1–2月合并 leave January's weight as
+	// it is: February's figure covers both months and is expected to hold both weights.
+	Seasonal map[string][]float64 `yaml:"seasonal,omitempty" json:"seasonal,omitempty"`
 	// CarryForward counts a county that has not reported in a city or province total with its latest
 	// earlier figure, labelled as such (DataSet.ActualCarried). Off, aggregates sum only what was
 	// reported for the month.
