@@ -340,7 +340,8 @@ func IsAllocationOf(id string, key AllocationKey) bool {
 
 // ReplaceAllocations returns ts with the shares of every key in covered replaced by shares: the
 // previous shares of those keys (imported or example) are dropped, shares whose basis is not in ts are
-// dropped too, and the rest of ts is kept in order. Chained milestones are resolved again.
+// dropped too, and the rest of ts is kept in order. Milestone shares chain from their unit's earlier
+// milestone (ResolveChains); one with nothing to chain from starts when its basis starts.
 // It is how an imported allocation workbook becomes a new targets version, and how a later change of
 // the seed targets keeps the last imported allocation.
 func ReplaceAllocations(ts []Target, covered []AllocationKey, shares []Target) []Target {
@@ -368,5 +369,18 @@ func ReplaceAllocations(ts []Target, covered []AllocationKey, shares []Target) [
 			out = append(out, s)
 		}
 	}
-	return ResolveChains(out)
+	out = ResolveChains(out)
+	// A milestone share with no earlier share of its unit to chain from starts when its basis does
+	// (when the basis has a start): its baseline then comes from the unit's data (Assess), instead of
+	// the share being a level to hold from the outset.
+	start := map[string]time.Time{}
+	for _, t := range out {
+		start[t.ID] = t.Start
+	}
+	for i, t := range out {
+		if t.Basis != "" && t.Form == FormMilestone && t.Start.IsZero() && t.Baseline == nil {
+			out[i].Start = start[t.Basis]
+		}
+	}
+	return out
 }

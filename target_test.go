@@ -172,6 +172,25 @@ func TestReplaceAllocations(t *testing.T) {
 	if !strings.Contains(byID["b25@B"].Text, "330") {
 		t.Errorf("乙县 2025 text = %q", byID["b25@B"].Text)
 	}
+	// 丙县's share of the 2027 milestone (from 2026-01-01, chained at city level) has no earlier share of
+	// its own to chain from: it starts with its basis, and Assess takes its baseline from the data. 甲县's
+	// chains from its 2025 share.
+	city27 := Target{ID: "b27", Org: "C", Indicator: "stock", Form: FormMilestone, Comp: CompReach, Value: fp(900), Due: date("2027-12-31")}
+	ts27 := ResolveChains(append(append([]Target(nil), ts...), city27))
+	d := OrgUnit{Code: "D", Name: "丙县"}
+	got27 := ReplaceAllocations(ts27, []AllocationKey{{Basis: "b27", Year: 2027}}, []Target{Allocate(city27, stock, 2027, a, 480, "导入"), Allocate(city27, stock, 2027, d, 20, "导入")})
+	for _, x := range got27 {
+		switch x.ID {
+		case "b27@D":
+			if !x.Start.Equal(date("2026-01-01")) || x.Baseline != nil {
+				t.Errorf("丙县 2027 = start %v baseline %v, want the basis's start 2026-01-01 and no baseline", x.Start, x.Baseline)
+			}
+		case "b27@A":
+			if !x.Start.Equal(date("2026-01-01")) || x.Baseline == nil || *x.Baseline != 400 {
+				t.Errorf("甲县 2027 = start %v baseline %v, want chained from its 2025 share 400", x.Start, x.Baseline)
+			}
+		}
+	}
 	// Covering a key without shares removes the allocation: the counties have no target for it.
 	got = ReplaceAllocations(ts, []AllocationKey{{Basis: "b25", Year: 2025}}, nil)
 	if len(got) != 4 {
