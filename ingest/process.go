@@ -36,7 +36,13 @@ func (in *Ingester) process(ctx context.Context, c candidate) (Result, error) {
 	}
 	name := filepath.Base(c.rel)
 	if prev, err := in.Store.FindSubmissionBySHA(ctx, sha); err == nil {
-		return in.again(ctx, res, prev, inboxPath, folder, name)
+		retry, err := in.movedAsAsked(ctx, prev, folder, name)
+		if err != nil || !retry {
+			if err != nil {
+				return res, err
+			}
+			return in.again(ctx, res, prev, inboxPath, folder, name)
+		}
 	} else if lingpao.ErrorCode(err) != lingpao.ENOTFOUND {
 		return res, err
 	}
@@ -96,6 +102,30 @@ func (in *Ingester) again(ctx context.Context, res Result, prev lingpao.Submissi
 		}
 	}
 	return res, in.remove(inboxPath)
+}
+
+// movedAsAsked handles the same bytes arriving under another folder or name after they were rejected
+// only for where they were put or what they were called: the county did what the receipt asked. The
+// rejection gives way to a fresh look (its receipt stays on disk) and movedAsAsked reports true; a
+// crash between the two leaves the file in the inbox, to be taken as new.
+func (in *Ingester) movedAsAsked(ctx context.Context, prev lingpao.Submission, folder, name string) (bool, error) {
+	if prev.Status != lingpao.SubRejected || (prev.Folder == folder && prev.FileName == name) {
+		return false, nil
+	}
+	full, err := in.Store.FindSubmission(ctx, prev.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range full.Findings {
+		if f.Severity == lingpao.SevError && !strings.HasPrefix(f.Rule, "placement.") {
+			return false, nil
+		}
+	}
+	if err := in.Store.DeleteRejected(ctx, prev.ID); err != nil {
+		return false, err
+	}
+	in.checkpoint(StepCommit)
+	return true, nil
 }
 
 // remove takes a processed file out of the inbox.

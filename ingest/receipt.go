@@ -21,9 +21,15 @@ import (
 // unidentified is the receipts folder for files that name no county and sit in no county folder.
 const unidentified = "未识别单位"
 
-// ReceiptDir returns the folder a submission's receipt goes to: the county's folder under receipts/,
-// else the inbox sub-folder it came from, else 未识别单位.
+// ReceiptDir returns the folder a submission's receipt goes to: that of the county whose inbox
+// sub-folder the file was dropped in — where whoever dropped it looks, even when the template is
+// another county's — else the county of its metadata, else 未识别单位.
 func ReceiptDir(cfg lingpao.Config, cat *lingpao.Catalog, s lingpao.Submission) string {
+	if s.Folder != "" {
+		if u, err := cat.Tree.Find(s.Folder); err == nil {
+			return cfg.Path(lingpao.ReceiptsDir, u.Name)
+		}
+	}
 	switch {
 	case s.Org != "":
 		return cfg.Path(lingpao.ReceiptsDir, cat.Tree.Name(s.Org))

@@ -109,3 +109,26 @@ func (d *DB) LatestRoster(ctx context.Context, org string, before lingpao.Period
 	}
 	return out, s, rows.Err()
 }
+
+// DeleteRejected removes a rejected submission and its findings, so that the same bytes can be taken
+// afresh once the county has moved or renamed the file as its receipt asked. Accepted submissions
+// are never deleted (ECONFLICT).
+func (d *DB) DeleteRejected(ctx context.Context, id int64) (err error) {
+	defer lingpao.Wrap(&err, "sqlite.DeleteRejected(%d)", id)
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		var status string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM submissions WHERE id = ?`, id).Scan(&status); errors.Is(err, sql.ErrNoRows) {
+			return lingpao.Errorf(lingpao.ENOTFOUND, "报送记录 %d 不存在。", id)
+		} else if err != nil {
+			return err
+		}
+		if status != string(lingpao.SubRejected) {
+			return lingpao.Errorf(lingpao.ECONFLICT, "报送记录 %d 已受理，不能删除。", id)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE submission_id = ?`, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM submissions WHERE id = ?`, id)
+		return err
+	})
+}

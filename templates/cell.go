@@ -30,8 +30,10 @@ func (r *reader) resolve(sheet string, c *xcell) (string, cellKind) {
 	if !c.cached() {
 		v, err := r.evaluate(sheet, c.ref)
 		switch {
+		case err != nil && strings.HasPrefix(err.Error(), "#"):
+			return err.Error(), kindError // the formula's own error value: #DIV/0!, #REF!…
 		case err != nil:
-			return "", kindUncalculated
+			return "", kindUncalculated // e.g. a function excelize does not implement: not the county's fault
 		case strings.HasPrefix(v, "#"):
 			return v, kindError
 		}
