@@ -69,6 +69,7 @@ func commands() []command {
 		{"status", "报送率与各县报送状态、进度、督办：--period P", runStatus},
 		{"report", "生成报告：monthly|quarterly|half|annual|scorecard", runReport},
 		{"targets", "目标任务：list | export FILE（分解表）| import FILE | versions", runTargets},
+		{"user", "网页账号：add --name N --role admin|staff|leader | passwd --name N | list", runUser},
 	}
 }
 

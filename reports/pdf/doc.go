@@ -100,8 +100,8 @@ type Doc struct {
 // which then replaces it byte for byte in the finished file without moving any object offset.
 type subsetName struct{ placeholder, name string }
 
-// New starts a document set in the given fonts. The font faces are registered once here, and only
-// the characters used are embedded.
+// New starts a document set in the given fonts. The font faces are registered once here — parsed
+// once per process (fontparse.go) — and only the characters used are embedded.
 func New(f *Fonts, o Options) (*Doc, error) {
 	if f == nil || len(f.Regular) == 0 {
 		return nil, fmt.Errorf("pdf.New: %w", lingpao.Errorf(lingpao.EINVALID, "%s", noFontMessage))
@@ -145,14 +145,14 @@ func New(f *Fonts, o Options) (*Doc, error) {
 	regular := subsetFor(f.RegularPath, "lpr")
 	d.regular, d.bold = regular.family, regular.family
 	d.subsets = append(d.subsets, regular.subsetName)
-	if err := addFont(p, regular.family, f.Regular); err != nil {
+	if _, err := addFontOnce(p, regular.family, f.Regular); err != nil {
 		return nil, fmt.Errorf("pdf.New: %w", badParseError(f.RegularPath, err))
 	}
 	if !f.BoldFromRegular && len(f.Bold) > 0 && f.BoldPath != f.RegularPath {
 		bold := subsetFor(f.BoldPath, "lpb")
 		d.bold = bold.family
 		d.subsets = append(d.subsets, bold.subsetName)
-		if err := addFont(p, bold.family, f.Bold); err != nil {
+		if _, err := addFontOnce(p, bold.family, f.Bold); err != nil {
 			return nil, fmt.Errorf("pdf.New: %w", badParseError(f.BoldPath, err))
 		}
 	}
@@ -278,7 +278,10 @@ func (d *Doc) finish() error {
 		d.drawFooters()
 	}
 	var buf bytes.Buffer
-	if err := d.pdf.Output(&buf); err != nil {
+	cutMu.Lock()
+	err := d.pdf.Output(&buf)
+	cutMu.Unlock()
+	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
 	out := buf.Bytes()

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"lingpao"
+)
+
+// contentTypes are the types of the files the page hands out, by extension.
+var contentTypes = map[string]string{
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".pdf":  "application/pdf",
+	".json": "application/json",
+	".txt":  "text/plain; charset=utf-8",
+	".csv":  "text/csv; charset=utf-8",
+}
+
+// serveFile sends the workspace file at path as an attachment called name. The path comes from the
+// store or a listing, never from the request; it must still lie inside the workspace and be a regular
+// file, or the answer is ENOTFOUND.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, path, name string) {
+	root, err := filepath.Abs(s.w.Config.Dir)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	gone := lingpao.Errorf(lingpao.ENOTFOUND, "文件「%s」已不在工作目录中（可能已被移走或删除）：请联系管理员。", name)
+	if rel, err := filepath.Rel(root, abs); err != nil || !filepath.IsLocal(rel) {
+		s.error(w, r, gone)
+		return
+	}
+	info, err := os.Lstat(abs)
+	if err != nil || !info.Mode().IsRegular() {
+		s.error(w, r, gone)
+		return
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		s.error(w, r, gone)
+		return
+	}
+	defer f.Close()
+	ct, ok := contentTypes[strings.ToLower(filepath.Ext(name))]
+	if !ok {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Cache-Control", "private, no-cache")
+	http.ServeContent(w, r, "", info.ModTime(), f)
+}

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"lingpao"
+)
+
+// targetRow is one target as the page shows it, with its citation.
+type targetRow struct {
+	Org, Indicator, Group, Form, Value, When, Baseline, Citation, Text, Note string
+	Example                                                                bool
+}
+
+type targetsView struct {
+	Version int
+	Org     string
+	Orgs    []option
+	Rows    []targetRow
+	// Examples counts the demonstration allocations of the counties.
+	Examples int
+}
+
+var formLabels = map[lingpao.TargetForm]string{
+	lingpao.FormMilestone:  "阶段目标",
+	lingpao.FormAnnual:     "年度目标",
+	lingpao.FormCumulative: "累计目标",
+	lingpao.FormRate:       "比率目标",
+	lingpao.FormGrowth:     "增速目标",
+}
+
+// targetList shows the targets in force (the newest targets version): the city's from the documents,
+// each with its citation, and the counties' allocations.
+func (s *Server) targetList(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "目标任务", "targets")
+	if err := s.withPeriod(r, p); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	cat, version, err := s.catalog(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	city := s.w.City()
+	// The city's own targets first: they are what the documents set; "all" adds the allocations.
+	v := targetsView{Version: version, Org: r.URL.Query().Get("org")}
+	if v.Org == "" {
+		v.Org = city.Code
+	}
+	v.Orgs = append(v.Orgs, option{city.Code, city.Name + "（市级目标）"}, option{"all", "全部（本市及各县分解）"})
+	for _, c := range s.counties() {
+		v.Orgs = append(v.Orgs, option{c.Code, c.Name})
+	}
+	if v.Org != "all" && v.Org != city.Code {
+		if _, err := s.county(v.Org); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	for _, t := range cat.Targets {
+		if t.Org != city.Code && !cat.Tree.IsUnder(t.Org, city.Code) {
+			continue // the province's targets, and other cities' allocations
+		}
+		if t.Example {
+			v.Examples++
+		}
+		if v.Org != "all" && t.Org != v.Org {
+			continue
+		}
+		ind, ok := cat.Indicator(t.Indicator)
+		if !ok {
+			continue
+		}
+		row := targetRow{Org: cat.Tree.Name(t.Org), Indicator: ind.Name, Group: ind.Group, Form: formLabels[t.Form], Value: t.ValueText(ind),
+			Citation: t.Citation, Text: t.Text, Note: t.Note, Example: t.Example, Baseline: "—"}
+		if row.Form == "" {
+			row.Form = string(t.Form)
+		}
+		switch {
+		case t.Form == lingpao.FormAnnual || t.Form == lingpao.FormGrowth:
+			row.When = fmt.Sprintf("%d—%d年每年", t.FromYear, t.ToYear)
+			if t.FromYear == t.ToYear {
+				row.When = fmt.Sprintf("%d年", t.FromYear)
+			}
+		case !t.Due.IsZero():
+			row.When = "到" + lingpao.FormatDateCN(t.Due)
+		}
+		if t.Baseline != nil {
+			row.Baseline = ind.Format(*t.Baseline)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	p.Hidden = map[string]string{"org": v.Org}
+	p.Data = v
+	s.render(w, r, http.StatusOK, "targets", p)
+}
