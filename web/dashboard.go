@@ -31,7 +31,7 @@ type dashboardView struct {
 // headlineRow is one headline indicator's city total.
 type headlineRow struct {
 	Name, Target, Actual, Completion, Expected, Gap string
-	Status                                         lingpao.Status
+	Status                                          lingpao.Status
 }
 
 // countyState is one county's reporting for the month.
@@ -43,8 +43,8 @@ type countyState struct {
 	// ReceivedShort is Received as month-day.
 	ReceivedShort string
 	Current       int64
-	Version  int
-	Rejected int
+	Version       int
+	Rejected      int
 }
 
 // heatMap is the county × indicator status grid.

@@ -11,8 +11,8 @@ import (
 // lagRow is one county lagging on one indicator.
 type lagRow struct {
 	Org, Name, Indicator, Actual, Target, Completion, Expected, Gap string
-	GapValue                                                       float64
-	Status                                                         lingpao.Status
+	GapValue                                                        float64
+	Status                                                          lingpao.Status
 }
 
 type escalationsView struct {

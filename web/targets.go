@@ -10,7 +10,7 @@ import (
 // targetRow is one target as the page shows it, with its citation.
 type targetRow struct {
 	Org, Indicator, Group, Form, Value, When, Baseline, Citation, Text, Note string
-	Example                                                                bool
+	Example                                                                  bool
 }
 
 type targetsView struct {
