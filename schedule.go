@@ -118,3 +118,25 @@ func PlanCatchUp(policy CatchUpPolicy, grace time.Duration, pending []Fire, now 
 	}
 	return run, skip
 }
+
+// ClosedPeriod returns the latest period of the kind that ended by the start of at's month — what a
+// report run at `at` covers. Run in October 2025: the month 2025-09, the quarter 2025Q3, the half
+// 2025H1, the year 2024; run in January 2026: 2025-12, 2025Q4, 2025H2, 2025.
+func ClosedPeriod(kind PeriodKind, at time.Time) Period {
+	m := MonthOfTime(at).Add(-1)
+	var p Period
+	switch kind {
+	case Month:
+		return m
+	case Quarter:
+		p = Period{Year: m.Year, Kind: Quarter, N: (m.N-1)/3 + 1}
+	case Half:
+		p = Period{Year: m.Year, Kind: Half, N: (m.N-1)/6 + 1}
+	default:
+		p = Period{Year: m.Year, Kind: Year}
+	}
+	if p.LastMonth() != m {
+		p = p.Prev()
+	}
+	return p
+}

@@ -101,3 +101,22 @@ func TestPlanCatchUp(t *testing.T) {
 		}
 	}
 }
+
+func TestClosedPeriod(t *testing.T) {
+	for _, tc := range []struct {
+		at                     string
+		month, q, half, annual string
+	}{
+		{"2025-10-10 09:00", "2025-09", "2025Q3", "2025H1", "2024"},
+		{"2026-01-12 09:00", "2025-12", "2025Q4", "2025H2", "2025"},
+		{"2025-07-15 09:00", "2025-06", "2025Q2", "2025H1", "2024"},
+		{"2025-02-09 09:00", "2025-01", "2024Q4", "2024H2", "2024"},
+		{"2025-04-30 23:59", "2025-03", "2025Q1", "2024H2", "2024"},
+	} {
+		at := bj(tc.at)
+		got := []string{ClosedPeriod(Month, at).String(), ClosedPeriod(Quarter, at).String(), ClosedPeriod(Half, at).String(), ClosedPeriod(Year, at).String()}
+		if want := []string{tc.month, tc.q, tc.half, tc.annual}; strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("ClosedPeriod at %s = %v, want %v", tc.at, got, want)
+		}
+	}
+}

@@ -17,6 +17,10 @@ import (
 	"lingpao"
 )
 
+// ErrUnreachable marks a send that failed before the server could answer: it could not be reached,
+// or TLS could not be set up. Every other mail to that server would fail the same way just now.
+var ErrUnreachable = errors.New("mail server unreachable")
+
 // Mailer sends messages through one SMTP server.
 type Mailer struct {
 	Host     string
@@ -78,7 +82,7 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
 	d := net.Dialer{Timeout: timeout}
 	conn, err := d.DialContext(ctx, "tcp", m.Addr())
 	if err != nil {
-		return fail("连接邮件服务器 %s 失败", m.Addr(), err)
+		return unreachable(fail("连接邮件服务器 %s 失败", m.Addr(), err))
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl)
@@ -97,7 +101,7 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
 		tc := tls.Client(conn, cfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return fail("与邮件服务器 %s 建立 TLS 连接失败", m.Addr(), err)
+			return unreachable(fail("与邮件服务器 %s 建立 TLS 连接失败", m.Addr(), err))
 		}
 		c = smtp.NewClient(tc)
 	case lingpao.SMTPNone:
@@ -133,6 +137,8 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
 	}
 	return nil
 }
+
+func unreachable(err error) error { return errors.Join(ErrUnreachable, err) }
 
 // fail returns an application error whose message names the step and keeps the server's reply.
 func fail(format, addr string, err error) error {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"mime"
@@ -244,7 +245,7 @@ func TestSendFailures(t *testing.T) {
 		t.Error("sent to a server whose certificate is not trusted")
 	}
 	srv.Stop()
-	if err := mailer(srv).Send(ctx, message()); !strings.Contains(lingpao.ErrorMessage(err), "连接邮件服务器") {
+	if err := mailer(srv).Send(ctx, message()); !strings.Contains(lingpao.ErrorMessage(err), "连接邮件服务器") || !errors.Is(err, delivery.ErrUnreachable) {
 		t.Errorf("server down: %v", err)
 	}
 	if len(srv.Messages()) != 0 {

@@ -93,3 +93,19 @@ func (i *Instance) Alive(owner string) bool {
 	os.Remove(path)
 	return false
 }
+
+// ServeHolder reports whether a `lingpao serve` holds the workspace's lock, and who.
+func ServeHolder(workspace string) (Holder, bool) {
+	path := filepath.Join(workspace, LocksDir, ServeLock)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return Holder{}, false
+	}
+	defer f.Close()
+	if err := lockFile(f); err != nil {
+		h, _ := ReadHolder(path)
+		return h, errors.Is(err, errWouldBlock)
+	}
+	unlockFile(f)
+	return Holder{}, false
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -417,7 +418,7 @@ func (s *Scheduler) execute(ctx context.Context, j Job, f lingpao.Fire, trigger 
 		return run, false, nil
 	}
 	s.log().Info("任务开始", "job", j.Name, "scheduled", fmtTime(f.Nominal), "trigger", trigger, "attempt", run.Attempts)
-	res, jobErr := call(ctx, j.Run, f.Due)
+	res, jobErr := call(context.WithValue(ctx, runKey{}, run), j.Run, f.Due)
 	end := runEnd(j, run, res, jobErr, s.now())
 	if err := s.Store.FinishRun(ctx, run.ID, end); err != nil {
 		s.log().Error("无法记录任务结束", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", err)
@@ -469,6 +470,15 @@ func errorText(err error) string {
 	return lingpao.ErrorMessage(err)
 }
 
+type runKey struct{}
+
+// RunOf returns the ledger's run that a job function is called for, so that what it queues (e-mails)
+// can point back to it.
+func RunOf(ctx context.Context) (lingpao.JobRun, bool) {
+	r, ok := ctx.Value(runKey{}).(lingpao.JobRun)
+	return r, ok
+}
+
 // call runs fn, turning a panic into an error so that one bad run does not take the service down.
 func call(ctx context.Context, fn Func, at time.Time) (res Result, err error) {
 	defer func() {
@@ -518,11 +528,14 @@ func (s *Scheduler) names() string {
 	return out
 }
 
-// lastError returns the last attempt's line of a run's error history.
+// lastError returns the last attempt's error from a run's error history, without its 第N次： prefix.
 func lastError(s string) string {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '\n' {
-			return s[i+1:]
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	if strings.HasPrefix(s, "第") {
+		if _, rest, ok := strings.Cut(s, "次："); ok {
+			return rest
 		}
 	}
 	return s

@@ -11,12 +11,11 @@ import (
 	"lingpao"
 )
 
-// QueueDeliveries adds e-mails to the queue, pending and due at once (or at NextAttempt when set),
-// in one transaction. A delivery whose Key is queued already is left alone, so a job that runs again
-// queues nothing twice. It returns how many were added.
-func (d *DB) QueueDeliveries(ctx context.Context, ds []lingpao.Delivery) (added int, err error) {
+// QueueDeliveries adds e-mails to the queue at time now, pending and due at once (or at NextAttempt
+// when set), in one transaction. A delivery whose Key is queued already is left alone, so a job that
+// runs again queues nothing twice. It returns how many were added.
+func (d *DB) QueueDeliveries(ctx context.Context, ds []lingpao.Delivery, now time.Time) (added int, err error) {
 	defer lingpao.Wrap(&err, "sqlite.QueueDeliveries")
-	now := d.Now()
 	err = d.tx(ctx, func(tx *sql.Tx) error {
 		for _, x := range ds {
 			att, err := json.Marshal(nonNil(x.Attachments))

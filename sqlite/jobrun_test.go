@@ -168,15 +168,14 @@ func TestDeliveryQueue(t *testing.T) {
 	}
 	defer b.Close()
 	now := time.Date(2025, 10, 10, 9, 0, 0, 0, lingpao.Beijing)
-	a.Now = func() time.Time { return now }
 	mails := []lingpao.Delivery{
 		{Key: "q/2025Q3/leaders/a", Role: lingpao.RoleLeaders, To: "a@example.com", Subject: "季度通报", Attachments: []string{"outbox/2025Q3/季度通报.pdf"}},
 		{Key: "q/2025Q3/leaders/b", Role: lingpao.RoleLeaders, To: "b@example.com", Subject: "季度通报"},
 	}
-	if n, err := a.QueueDeliveries(ctx, mails); err != nil || n != 2 {
+	if n, err := a.QueueDeliveries(ctx, mails, now); err != nil || n != 2 {
 		t.Fatalf("queue: %d %v", n, err)
 	}
-	if n, err := a.QueueDeliveries(ctx, mails); err != nil || n != 0 {
+	if n, err := a.QueueDeliveries(ctx, mails, now); err != nil || n != 0 {
 		t.Fatalf("queue again: %d %v, want nothing added", n, err)
 	}
 	// One sender leases both; the other process gets none until the lease runs out.
