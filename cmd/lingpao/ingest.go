@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"lingpao"
 	"lingpao/ingest"
@@ -21,8 +24,10 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.Close()
-	fmt.Fprintf(e.stderr, "检查收件箱（文件需在 %.0f 秒内大小不变才会读取）…\n", w.Config.Inbox.PollSeconds)
-	results, err := w.Ingester().Once(ctx)
+	fmt.Fprintf(e.stderr, "检查收件箱（文件需在 %g 秒内大小不变才会读取）…\n", w.Config.Inbox.PollSeconds)
+	in := w.Ingester()
+	in.Checkpoint = killAt(os.Getenv(killAtEnv))
+	results, err := in.Once(ctx)
 	printResults(e, w.Catalog, results)
 	return err
 }
@@ -67,4 +72,28 @@ func printResults(e *env, cat *lingpao.Catalog, results []ingest.Result) {
 	}
 	tw.Flush()
 	fmt.Fprintf(e.stdout, "\n共 %d 个文件：受理 %d，退回 %d，重复 %d。回执已写入 receipts/ 各单位文件夹。\n", len(results), acc, rej, dup)
+}
+
+// killAtEnv names the test-only setting that makes `lingpao ingest` kill itself at its Nth durable
+// step (archive write, commit, receipt file, receipt mark, inbox removal, poll save): the crash test
+// (crash_test.go) restarts it and checks that nothing was lost or stored twice.
+const killAtEnv = "LINGPAO_TEST_KILL_AT"
+
+// killAt returns the checkpoint hook for killAtEnv's value n: at the nth step the process sends
+// itself SIGKILL — no deferred cleanup, no flush, as a power cut — and waits for it. Empty or invalid:
+// no hook.
+func killAt(n string) func(step string) {
+	at, err := strconv.Atoi(n)
+	if err != nil || at <= 0 {
+		return nil
+	}
+	count := 0
+	return func(step string) {
+		if count++; count == at {
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				p.Kill()
+			}
+			time.Sleep(time.Hour) // the signal is on its way
+		}
+	}
 }
