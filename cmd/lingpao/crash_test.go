@@ -75,7 +75,7 @@ func TestCrashAndRestart(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 		restart(t, bin, dir)
-		t.Run(fmt.Sprintf("kill_after_%dms", (refTook * time.Duration(i) / 13).Milliseconds()), func(t *testing.T) { checkInvariants(t, dir, batch, ref) })
+		t.Run(fmt.Sprintf("kill_after_%dms", (refTook*time.Duration(i)/13).Milliseconds()), func(t *testing.T) { checkInvariants(t, dir, batch, ref) })
 		os.RemoveAll(dir)
 	}
 	t.Logf("%d step kill points and 12 timed kills over a run of %v", points, refTook.Round(time.Millisecond))
