@@ -48,6 +48,8 @@ type Config struct {
 	Inbox    InboxConfig     `yaml:"inbox"`
 	// Validation adjusts the validation rules of seeds/rules.yaml (ValidationConfig).
 	Validation ValidationConfig `yaml:"validation"`
+	// Annual holds the weights, bonus points and deductions of the 年终考核.
+	Annual AnnualOptions `yaml:"annual"`
 }
 
 // FontConfig names the TrueType fonts for PDFs; empty means search the usual places.
@@ -80,6 +82,7 @@ func DefaultConfig(dir string) Config {
 		Reminders:   DefaultReminderConfig(),
 		Progress:    DefaultProgressOptions(),
 		Dispatch:    DefaultDispatchOptions(),
+		Annual:      DefaultAnnualOptions(),
 		Inbox:       InboxConfig{PollSeconds: 2, MaxFileMB: 50},
 		Validation:  DefaultValidationConfig(),
 	}
@@ -137,6 +140,7 @@ func (c Config) Validate() error {
 		probs = append(probs, "inbox.poll_seconds 应大于 0")
 	}
 	probs = append(probs, c.Dispatch.problems()...)
+	probs = append(probs, c.Annual.problems()...)
 	probs = append(probs, c.Validation.problems()...)
 	if len(probs) > 0 {
 		return Errorf(EINVALID, "配置文件 %s 有误：%s。", filepath.Join(c.Dir, ConfigFile), strings.Join(probs, "；"))
