@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lingpao"
+	"lingpao/jobs"
 	"lingpao/reports"
 )
 
@@ -84,10 +85,29 @@ type statusCount struct {
 	N      int
 }
 
-// ladderCount is how many (county, indicator) pairs stand at one step of the escalation ladder.
+// ladderCount is how many ladders — (county, indicator) pairs and counties' reporting — stand at one
+// rung of the escalation ladder.
 type ladderCount struct {
-	Step string
-	N    int
+	Level lingpao.EscalationLevel
+	N     int
+}
+
+// ladderCounts counts the ladders of a status at each rung, 警示 to 问责.
+func ladderCounts(st *jobs.Status) []ladderCount {
+	n := map[lingpao.EscalationLevel]int{}
+	for _, c := range st.Counties {
+		if c.ReportingLevel != lingpao.EscNone {
+			n[c.ReportingLevel]++
+		}
+		for _, e := range c.Escalated {
+			n[e.Level]++
+		}
+	}
+	var out []ladderCount
+	for l := lingpao.EscWarning; l <= lingpao.EscAccountability; l++ {
+		out = append(out, ladderCount{Level: l, N: n[l]})
+	}
+	return out
 }
 
 // legend is the order statuses are explained in.
@@ -132,6 +152,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		v.Headline = append(v.Headline, headlineOf(t.Indicator, t.Total.A))
 	}
 	v.Heat = buildHeatMap(mo)
+	st, err := s.status(r.Context(), p.Period)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v.Ladder = ladderCounts(st)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }

@@ -49,6 +49,11 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, path, name st
 		return
 	}
 	defer f.Close()
+	s.sendFile(w, r, f, info, name)
+}
+
+// sendFile sends an open file as an attachment called name.
+func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, f *os.File, info os.FileInfo, name string) {
 	ct, ok := contentTypes[strings.ToLower(filepath.Ext(name))]
 	if !ok {
 		ct = "application/octet-stream"

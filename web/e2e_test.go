@@ -151,6 +151,9 @@ func TestStaffDayInChromium(t *testing.T) {
 	if s := text(".receipt"); !strings.HasPrefix(s, "【已退回】") {
 		t.Errorf("receipt line %q", s)
 	}
+	if s := text("ul.downloads"); !strings.Contains(s, "原始文件") || !strings.Contains(s, "批注版报表") || !strings.Contains(s, "回执明细") {
+		t.Errorf("downloads of the rejected return:\n%s", s)
+	}
 	shot("04-rejected-findings", false)
 
 	// The county corrects its file (written by openpyxl, not by our own code) and staff upload it.
@@ -222,7 +225,7 @@ func TestStaffDayInChromium(t *testing.T) {
 	// The other pages a staff member opens during the cycle render with data.
 	for _, p := range []struct{ path, name, want string }{
 		{"/targets", "10-targets", "石政办函"},
-		{"/escalations?period=2025-03", "11-escalations", "严重滞后"},
+		{"/escalations?period=2025-03", "11-escalations", "督办台账"},
 		{"/issues?period=2025-03", "12-issues", "用地"},
 		{"/jobs", "13-jobs", "季度通报"},
 	} {

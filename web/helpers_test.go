@@ -23,7 +23,11 @@ import (
 	"lingpao"
 	"lingpao/demo"
 	"lingpao/jobs"
+	"lingpao/sqlite"
 )
+
+// auditFilterAll selects the whole audit log of a test.
+var auditFilterAll = sqlite.AuditFilter{Limit: 10000}
 
 // fixture is a demo workspace (石家庄市, January to March 2025) built once by TestMain; each test
 // works on its own copy.
@@ -235,17 +239,24 @@ func (b *browser) tryLogin(name, pw string) response {
 // upload posts a file to /upload as the form does.
 func (b *browser) upload(org, name string, data []byte, csrf string) response {
 	b.t.Helper()
+	return b.multipart("/upload", map[string]string{"csrf": csrf, "org": org}, name, data)
+}
+
+// multipart posts a form with fields and a file field "file", as a browser on this site would.
+func (b *browser) multipart(path string, fields map[string]string, name string, data []byte) response {
+	b.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	mw.WriteField("csrf", csrf)
-	mw.WriteField("org", org)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
 	fw, err := mw.CreateFormFile("file", name)
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	fw.Write(data)
 	mw.Close()
-	req, err := http.NewRequest(http.MethodPost, b.base+"/upload", &buf)
+	req, err := http.NewRequest(http.MethodPost, b.base+path, &buf)
 	if err != nil {
 		b.t.Fatal(err)
 	}

@@ -30,6 +30,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /upload", s.guard(canWrite, upload, s.uploadSubmit))
 	mux.Handle("GET /upload/pending/{sha}", write(s.uploadPending))
 	mux.Handle("GET /targets", read(s.targetList))
+	mux.Handle("GET /targets/export", read(s.targetsExport))
+	mux.Handle("POST /targets/import", s.guard(canWrite, upload, s.targetsImport))
 	mux.Handle("GET /escalations", read(s.escalations))
 	mux.Handle("GET /issues", read(s.issueLedger))
 	mux.Handle("GET /reports", read(s.reportList))
@@ -39,6 +41,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /reports/tasks/{id}/status", read(s.reportTaskStatus))
 	mux.Handle("GET /reports/tasks/{id}/files/{n}", read(s.downloadTaskFile))
 	mux.Handle("GET /jobs", read(s.jobList))
+	mux.Handle("GET /jobs/runs/{id}/files/{n}", read(s.downloadRunFile))
 	mux.Handle("GET /audit", s.guard(canAdmin, formLimit, s.auditLog))
 	mux.Handle("/", read(s.notFound))
 	return mux

@@ -1,14 +1,16 @@
 package web
 
 import (
+	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"lingpao"
 	"lingpao/ingest"
 	"lingpao/sqlite"
+	"lingpao/templates"
 )
 
 // receiptKinds are the receipt files of a submission a user may download, by the {kind} of the URL:
@@ -16,6 +18,7 @@ import (
 var receiptKinds = []struct {
 	Kind, Ext, Label string
 }{
+	{"annotated", ingest.AnnotatedSuffix, "批注版报表（红色单元格标出问题，县里改好后可直接放回）"},
 	{"xlsx", ".xlsx", "回执明细（Excel）"},
 	{"txt", ".txt", "回执（一句话）"},
 	{"json", ".json", "回执数据（JSON）"},
@@ -30,9 +33,10 @@ type valueRow struct {
 	Cluster, Indicator, Value, Cell string
 }
 
-// valueChange is one number that differs from the previous accepted version.
+// valueChange is one difference from the previous accepted version: a number of the cluster sheet or
+// a row or field of the enterprise roster.
 type valueChange struct {
-	Cluster, Indicator, Before, After, Cell string
+	Item, Before, After, Cell string
 }
 
 type submissionView struct {
@@ -105,12 +109,12 @@ func (s *Server) submissionDetail(w http.ResponseWriter, r *http.Request) {
 		v.Values = append(v.Values, s.valueRow(val))
 	}
 	if v.Previous != nil {
-		prev, err := s.w.Store.SubmissionValues(ctx, v.Previous.ID)
+		cs, err := s.w.Store.FindChanges(ctx, sub.ID)
 		if err != nil {
 			s.error(w, r, err)
 			return
 		}
-		v.Changes = s.changes(prev, cur)
+		v.Changes = s.describeChanges(sub.Org, cs)
 	}
 	p.Title = v.OrgName + " " + sub.FileName
 	p.Data = v
@@ -162,37 +166,75 @@ func (s *Server) clusterName(code string) string {
 	return code
 }
 
-// changes lists the numbers that differ between two versions, added and removed ones included.
-func (s *Server) changes(prev, cur []lingpao.Value) []valueChange {
-	type key struct{ cluster, indicator string }
-	before := map[key]lingpao.Value{}
-	for _, v := range prev {
-		before[key{v.Cluster, v.Indicator}] = v
+// describeChanges names each recorded change for people: the cluster and indicator with the number
+// formatted in its unit, or the enterprise and roster field, with the cell in the later version.
+func (s *Server) describeChanges(org string, cs []sqlite.Change) []valueChange {
+	roster := templates.Layout(s.w.Catalog)[lingpao.ScopeRoster].Fields
+	fieldName := map[string]string{"tags": "标签"}
+	for code, f := range roster {
+		fieldName[code] = f.Name
 	}
-	var out []valueChange
-	seen := map[key]bool{}
-	for _, v := range cur {
-		k := key{v.Cluster, v.Indicator}
-		seen[k] = true
-		b, ok := before[k]
-		if ok && b.V == v.V {
-			continue
-		}
-		row := s.valueRow(v)
-		c := valueChange{Cluster: row.Cluster, Indicator: row.Indicator, Before: "（未填）", After: row.Value, Cell: row.Cell}
-		if ok {
-			c.Before = s.valueRow(b).Value
-		}
-		out = append(out, c)
+	clusters := map[string]string{}
+	for _, c := range s.w.Catalog.ClustersOf(org) {
+		clusters[c.Code] = c.Name
 	}
-	for _, b := range prev {
-		if k := (key{b.Cluster, b.Indicator}); !seen[k] {
-			row := s.valueRow(b)
-			out = append(out, valueChange{Cluster: row.Cluster, Indicator: row.Indicator, Before: row.Value, After: "（未填）", Cell: row.Cell})
+	show := func(v any, format func(float64) string) string {
+		switch x := v.(type) {
+		case nil:
+			return "（未填）"
+		case float64:
+			return format(x)
+		case int64:
+			return format(float64(x))
+		case string:
+			if name, ok := clusters[x]; ok {
+				return name
+			}
+			if x == "" {
+				return "（空）"
+			}
+			return x
 		}
+		return fmt.Sprint(v)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Cluster < out[j].Cluster })
+	plain := func(x float64) string { return lingpao.FormatNumber(x, decimalsOf(x)) }
+	out := make([]valueChange, 0, len(cs))
+	for _, c := range cs {
+		vc := valueChange{Cell: c.Cell}
+		switch c.Kind {
+		case sqlite.ChangeValue:
+			ind, _ := s.w.Catalog.Indicator(c.Field)
+			vc.Item = clusters[c.Subject] + " · " + ind.Name
+			vc.Before, vc.After = show(c.Old, ind.Format), show(c.New, ind.Format)
+			if c.Sheet != "" {
+				vc.Cell = c.Sheet + "!" + c.Cell
+			}
+		case sqlite.ChangeEnterprise:
+			vc.Item = c.Subject + " · " + fieldName[c.Field]
+			vc.Before, vc.After = show(c.Old, plain), show(c.New, plain)
+			vc.Cell = fmt.Sprintf("%s 第%d行", c.Sheet, c.Row)
+		case sqlite.ChangeEnterpriseAdded:
+			vc.Item, vc.Before, vc.After = "新增企业 "+c.Subject, "—", show(c.New, plain)
+			vc.Cell = fmt.Sprintf("%s 第%d行", c.Sheet, c.Row)
+		case sqlite.ChangeEnterpriseRemoved:
+			vc.Item, vc.Before, vc.After = "删除企业 "+c.Subject, show(c.Old, plain), "—"
+			vc.Cell = fmt.Sprintf("原第%d行", c.Row)
+		default:
+			vc.Item, vc.Before, vc.After = c.Subject+" · "+c.Field, show(c.Old, plain), show(c.New, plain)
+		}
+		out = append(out, vc)
+	}
 	return out
+}
+
+// decimalsOf shows as many decimals as a stored number has, at most four.
+func decimalsOf(v float64) int {
+	for d := 0; d < 4; d++ {
+		if r := math.Pow(10, float64(d)); math.Abs(math.Round(v*r)-v*r) < 1e-9 {
+			return d
+		}
+	}
+	return 4
 }
 
 // downloadOriginal sends the original bytes of a submission from the archive, under the name the

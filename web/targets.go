@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"lingpao"
+	"lingpao/sqlite"
 )
 
 // targetRow is one target as the page shows it, with its citation.
@@ -15,9 +16,12 @@ type targetRow struct {
 
 type targetsView struct {
 	Version int
-	Org     string
-	Orgs    []option
-	Rows    []targetRow
+	// Versions are the targets versions, newest first.
+	Versions []sqlite.TargetVersion
+	MaxMB    int
+	Org      string
+	Orgs     []option
+	Rows     []targetRow
 	// Examples counts the demonstration allocations of the counties.
 	Examples int
 }
@@ -92,6 +96,15 @@ func (s *Server) targetList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	versions, err := s.w.Store.TargetVersions(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	for i := len(versions) - 1; i >= 0; i-- {
+		v.Versions = append(v.Versions, versions[i])
+	}
+	v.MaxMB = s.opt.MaxUploadMB
 	p.Hidden = map[string]string{"org": v.Org}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "targets", p)

@@ -22,7 +22,6 @@ type uploadView struct {
 	Counties []lingpao.OrgUnit
 	Org      string
 	MaxMB    int
-	MaxBytes int64
 	Error    string
 }
 
@@ -40,7 +39,7 @@ func (s *Server) showUpload(w http.ResponseWriter, r *http.Request, status int, 
 		s.error(w, r, err)
 		return
 	}
-	v.Counties, v.MaxMB, v.MaxBytes = s.counties(), s.opt.MaxUploadMB, int64(s.opt.MaxUploadMB)<<20
+	v.Counties, v.MaxMB = s.counties(), s.opt.MaxUploadMB
 	p.Data = v
 	s.render(w, r, status, "upload", p)
 }

@@ -139,6 +139,7 @@ var funcs = template.FuncMap{
 	"taskClass":   func(s sqlite.TaskStatus) string { return "task-" + string(s) },
 	"kindLabel":   kindLabel,
 	"periodLabel": periodLabel,
+	"mulMB":       func(mb int) int64 { return int64(mb) << 20 },
 }
 
 // periodLabel names a stored period ("2025Q1") in Chinese (2025年第一季度).
