@@ -17,6 +17,7 @@ import (
 	"lingpao"
 	"lingpao/jobs"
 	"lingpao/scheduler"
+	"lingpao/web"
 )
 
 // runServe runs service mode: the scheduler (inbox poll, 催报, reports, mail) and the HTTP listener
@@ -26,6 +27,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "[--addr 127.0.0.1:8080] [--dir D]")
 	dir := fs.String("dir", defaultDir(), "工作目录")
 	addr := fs.String("addr", "127.0.0.1:8080", "网页与健康检查（/healthz）的监听地址；off 表示不监听")
+	secure := fs.Bool("secure-cookies", false, "登录 Cookie 只经 HTTPS 发送：在前面有 HTTPS 反向代理时打开")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,7 +68,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var srv *http.Server
 	httpDone := make(chan error, 1)
 	if *addr != "off" && *addr != "" {
-		web, closeWeb, err := newWebHandler(w, svc, log)
+		web, closeWeb, err := newWebHandler(w, svc, log, *secure)
 		if err != nil {
 			return err
 		}
@@ -100,11 +102,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return runErr
 }
 
-// newWebHandler returns the staff web page to mount under / — the seam for the web UI (issue 7):
-// build it here from the workspace and the service (web.Options.Poll is svc.PollInbox, so the page
-// and the scheduler never poll at once) and return its Close. Until then serve answers /healthz only.
-func newWebHandler(w *jobs.Workspace, svc *jobs.Service, log *slog.Logger) (http.Handler, func() error, error) {
-	return nil, nil, nil
+// newWebHandler returns the staff web page to mount under /, over the workspace and the service: its
+// uploads poll the inbox through svc.PollInbox, so the page and the scheduler never poll at once.
+// Its Close waits for the reports it is generating.
+func newWebHandler(w *jobs.Workspace, svc *jobs.Service, log *slog.Logger, secureCookies bool) (http.Handler, func() error, error) {
+	s, err := web.New(w, web.Options{Poll: svc.PollInbox, Logger: log, SecureCookies: secureCookies})
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, s.Close, nil
 }
 
 // serveMux mounts /healthz beside the web page (when there is one).

@@ -3,15 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"lingpao"
 	"lingpao/sqlite"
+	"lingpao/web"
 )
 
 func runUserCmd(t *testing.T, args ...string) (string, string, error) {
@@ -109,5 +116,82 @@ func TestPasswordFromStdin(t *testing.T) {
 	b, _, _ := password(false, nil)
 	if err != nil || !gen || a == b || lingpao.ValidatePassword(a) != nil || strings.ContainsAny(a, "0O1lI") {
 		t.Errorf("generated passwords %q, %q", a, b)
+	}
+}
+
+// TestServeMountsTheStaffPage starts `lingpao serve` on loopback over a fresh workspace with one
+// account and logs in through the real listener: the page is mounted beside /healthz.
+func TestServeMountsTheStaffPage(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ws")
+	if err := run(context.Background(), []string{"init", "--dir", dir}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(filepath.Join(dir, lingpao.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := web.HashPassword("serve-test-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateUser(context.Background(), &lingpao.User{Name: "张科长", Role: lingpao.UserStaff}, hash); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var stderr bytes.Buffer
+	go func() { done <- run(ctx, []string{"serve", "--dir", dir, "--addr", addr}, &bytes.Buffer{}, &stderr) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v\n%s", err, stderr.String())
+		}
+	}()
+	base := "http://" + addr
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	var page string
+	for i := 0; ; i++ {
+		res, err := c.Get(base + "/login")
+		if err == nil {
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			page = string(b)
+			if res.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if i == 100 {
+			t.Fatalf("serve did not answer on %s: %v\n%s", addr, err, stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tok := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+	if tok == nil {
+		t.Fatalf("login page:\n%s", page)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(url.Values{"csrf": {tok[1]}, "name": {"张科长"}, "password": {"serve-test-1"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "工作台") {
+		t.Errorf("after login: %d\n%.300s", res.StatusCode, b)
+	}
+	if res, err := c.Get(base + "/healthz"); err != nil || res.StatusCode >= 500 {
+		t.Errorf("/healthz beside the page: %v %v", res, err)
+	} else {
+		res.Body.Close()
 	}
 }
