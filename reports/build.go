@@ -1,6 +1,8 @@
-// Package reports builds the content of lingpao's reports — tables, rankings and narrative — from the
-// catalog and the stored returns. Renderers beneath it (reports/xlsx, reports/pdf) turn that content
-// into files; nothing here knows about file formats.
+// Package reports builds the content of lingpao's reports — tables, rankings, the 督办 list and the
+// narrative — from the catalog and the stored returns: the 月调度表, the 季度通报, the 半年总结, the
+// 年终考核 and the county 体检表 (PRODUCT §8). Renderers beneath it (reports/xlsx, reports/pdf) turn
+// that content into files; nothing here knows about file formats. Building is pure: the same Input
+// gives the same content.
 package reports
 
 import (
@@ -17,7 +19,8 @@ type Input struct {
 	Data *lingpao.DataSet
 	// Sources is the submission in force per "org/period", as LoadDataSet returns it.
 	Sources map[string]lingpao.Submission
-	// Submissions are all files received for the report's months (any status), for the reporting rate.
+	// Submissions are all files received for the report's months (any status), for the reporting rate;
+	// the scorecard and the annual assessment look at every month of the year up to the last.
 	Submissions []lingpao.Submission
 	Period      lingpao.Period
 	// CutOff is the data cut-off: only files received by then count.
@@ -27,8 +30,31 @@ type Input struct {
 	Version   string
 	// TargetsVersion is the targets version the catalog's targets come from.
 	TargetsVersion int
-	// Edition numbers the report's editions for the period: 1, then revisions.
-	Edition int
+	// Edition numbers the report's editions for the period: 1, then revisions. Errata lists what the
+	// edition corrects in the one before (Revises), which was generated at RevisesDate.
+	Edition     int
+	Errata      []Correction
+	RevisesDate time.Time
+	// Escalations are the ladder steps through the report's last month and LadderStates each ladder's
+	// state after it, as computed at CutOff (jobs.ComputeLadderAt). Nil leaves the 督办 list empty.
+	Escalations  []lingpao.Escalation
+	LadderStates map[lingpao.LadderSubject]lingpao.LadderState
+	// Roster and Issues are the enterprise rosters and 问题台账 rows of the returns in force for the
+	// last month (those in Sources).
+	Roster []RosterEntry
+	Issues []IssueEntry
+}
+
+// RosterEntry is one enterprise of a county's roster.
+type RosterEntry struct {
+	Org string `json:"org"`
+	lingpao.Enterprise
+}
+
+// IssueEntry is one row of a county's 问题台账.
+type IssueEntry struct {
+	Org string `json:"org"`
+	lingpao.Issue
 }
 
 // Source is the submission one county contributed to a report.
@@ -42,7 +68,8 @@ type Source struct {
 }
 
 // Provenance says what a report is made of (PRODUCT §8): period, cut-off, the submission version
-// each county contributed, the targets version and lingpao's version.
+// each county contributed, the targets version and lingpao's version — and, for a revised edition,
+// what it corrects.
 type Provenance struct {
 	Period         string    `json:"period"`
 	PeriodLabel    string    `json:"period_label"`
@@ -53,13 +80,32 @@ type Provenance struct {
 	Edition        int       `json:"edition"`
 	Sources        []Source  `json:"sources"`
 	Missing        []string  `json:"missing,omitempty"`
+	// Errata are the corrections of a revised edition; RevisesDate is when the edition it revises was
+	// generated.
+	Errata      []Correction `json:"errata,omitempty"`
+	RevisesDate time.Time    `json:"revises_date,omitzero"`
+	// Names are the names of the city's counties by code, for the renderers.
+	Names map[string]string `json:"-"`
 }
+
+// Name returns the name of county org, or its code.
+func (p Provenance) Name(org string) string {
+	if n := p.Names[org]; n != "" {
+		return n
+	}
+	return org
+}
+
+// EditionLabel is 第N版.
+func (p Provenance) EditionLabel() string { return "第" + itoa(p.Edition) + "版" }
 
 func (in Input) provenance(counties []lingpao.OrgUnit) Provenance {
 	m := in.Period.LastMonth()
 	p := Provenance{Period: in.Period.String(), PeriodLabel: in.Period.Label(), CutOff: in.CutOff, Generated: in.Generated,
-		Version: in.Version, TargetsVersion: in.TargetsVersion, Edition: max(in.Edition, 1)}
+		Version: in.Version, TargetsVersion: in.TargetsVersion, Edition: max(in.Edition, 1), Errata: in.Errata, RevisesDate: in.RevisesDate,
+		Names: map[string]string{}}
 	for _, c := range counties {
+		p.Names[c.Code] = c.Name
 		s, ok := in.Sources[c.Code+"/"+m.String()]
 		if !ok {
 			p.Missing = append(p.Missing, c.Name)
@@ -86,6 +132,39 @@ type Table struct {
 	Indicator lingpao.Indicator `json:"indicator"`
 	Total     Row               `json:"total"`
 	Rows      []Row             `json:"rows"`
+	// prev are the counties' assessments of the period before, for the composite ranking's movement.
+	prev []lingpao.Assessment
+}
+
+// Ranked returns the rows in rank order, the unranked (未报送, no target) after them in seed order.
+func (t Table) Ranked() []Row {
+	rows := append([]Row(nil), t.Rows...)
+	for i := 1; i < len(rows); i++ {
+		for j := i; j > 0 && rankedBefore(rows[j], rows[j-1]); j-- {
+			rows[j], rows[j-1] = rows[j-1], rows[j]
+		}
+	}
+	return rows
+}
+
+func rankedBefore(a, b Row) bool {
+	switch {
+	case a.A.Rank > 0 && b.A.Rank > 0:
+		return a.A.Rank < b.A.Rank
+	case a.A.Rank > 0:
+		return true
+	}
+	return false
+}
+
+// HasCountyTargets reports whether any county of the table is measured against a target.
+func (t Table) HasCountyTargets() bool {
+	for _, r := range t.Rows {
+		if r.A.HasTarget {
+			return true
+		}
+	}
+	return false
 }
 
 // Group is an indicator group (one sheet of the monthly workbook).
@@ -94,15 +173,13 @@ type Group struct {
 	Tables []Table `json:"tables"`
 }
 
-// indicatorsForReport returns the indicators worth reporting for the city at month m: those with a
-// target for the city or any of its counties in force, in catalog order.
+// indicatorsForReport returns the indicators worth reporting for the city at month m: those the
+// counties' returns measure (lingpao.CountyIndicators) with a target for the city or any of its
+// counties in force, in catalog order. Indicators the city keeps itself have no county figures.
 func (in Input) indicatorsForReport(counties []lingpao.OrgUnit) []lingpao.Indicator {
 	m := in.Period.LastMonth()
 	var out []lingpao.Indicator
-	for _, ind := range in.Catalog.Indicators {
-		if ind.Source == lingpao.SourceCity {
-			continue
-		}
+	for _, ind := range lingpao.CountyIndicators(in.Catalog) {
 		if _, ok := lingpao.TargetFor(in.Catalog, in.Config.City, ind, m); ok {
 			out = append(out, ind)
 			continue
@@ -135,6 +212,7 @@ func (in Input) table(ind lingpao.Indicator, counties []lingpao.OrgUnit, p lingp
 		if pr := prev[i].A.Rank; pr > 0 && cur[i].A.Rank > 0 {
 			cur[i].PrevRank, cur[i].Move = pr, pr-cur[i].A.Rank
 		}
+		t.prev = append(t.prev, prev[i].A)
 	}
 	t.Rows = cur
 	return t
@@ -169,7 +247,58 @@ func (in Input) groups(counties []lingpao.OrgUnit) []Group {
 	return gs
 }
 
+// headline returns the tables of the headline indicators, in catalog order.
+func headline(gs []Group) []Table {
+	var out []Table
+	for _, g := range gs {
+		for _, t := range g.Tables {
+			if t.Indicator.Headline {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// allTables returns every table of the groups.
+func allTables(gs []Group) []Table {
+	var out []Table
+	for _, g := range gs {
+		out = append(out, g.Tables...)
+	}
+	return out
+}
+
 // reporting computes the reporting rate of the city's counties for the report's last month.
 func (in Input) reporting(counties []lingpao.OrgUnit) lingpao.ReportingRate {
-	return lingpao.ComputeReporting(counties, in.Period.LastMonth(), in.Submissions, in.Catalog.Calendar(), in.Config.DeadlineDay, in.Config.MergeJanFeb, in.CutOff)
+	return in.reportingOf(counties, in.Period.LastMonth())
+}
+
+// reportingOf computes the reporting rate of counties for month m.
+func (in Input) reportingOf(counties []lingpao.OrgUnit, m lingpao.Period) lingpao.ReportingRate {
+	return lingpao.ComputeReporting(counties, m, in.Submissions, in.Catalog.Calendar(), in.Config.DeadlineDay, in.Config.MergeJanFeb, in.CutOff)
+}
+
+// counties returns the city's county-level units.
+func (in Input) counties() []lingpao.OrgUnit { return in.Catalog.Tree.Counties(in.Config.City) }
+
+// cityName returns the city's name.
+func (in Input) cityName() string { return in.Catalog.Tree.Name(in.Config.City) }
+
+// name returns the name of org unit code, or the code.
+func (in Input) name(code string) string {
+	if n := in.Catalog.Tree.Name(code); n != "" {
+		return n
+	}
+	return code
+}
+
+func itoa(n int) string {
+	if n < 0 {
+		return "-" + itoa(-n)
+	}
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
 }

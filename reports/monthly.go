@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"sort"
 
 	"lingpao"
 )
@@ -12,11 +13,20 @@ type Monthly struct {
 	City       string     `json:"city"`
 	Issuer     string     `json:"issuer"`
 	Provenance Provenance `json:"provenance"`
+	// Overview is the narrative of the overview sheet: the city's headline figures.
+	Overview []string `json:"overview"`
 	// Headline holds the headline indicators' tables (the overview shows their city totals).
 	Headline  []Table               `json:"headline"`
 	Groups    []Group               `json:"groups"`
 	Reporting lingpao.ReportingRate `json:"reporting"`
 	Clusters  []ClusterRow          `json:"clusters"`
+	// Ranking is the composite ranking with the 红榜 and 黑榜; Ladder the 督办清单.
+	Ranking Ranking `json:"ranking"`
+	Ladder  Ladder  `json:"ladder"`
+	// Roster is the merged enterprise roster of the returns in force; Issues the 问题台账 with its
+	// summary.
+	Roster []RosterLine `json:"roster"`
+	Issues IssueSummary `json:"issues"`
 }
 
 // ClusterRow is one cluster's reported figures for the month.
@@ -31,28 +41,77 @@ type ClusterRow struct {
 // ClusterIndicators are the cluster sheet's columns, in order.
 var ClusterIndicators = []string{"revenue_ytd", "revenue_growth", "srdi_sme", "little_giant", "leader_firms", "invention_patents_new", "leader_rnd_ratio"}
 
+// RosterLine is one enterprise of the merged roster, with its county's and cluster's names.
+type RosterLine struct {
+	County  string `json:"county"`
+	Cluster string `json:"cluster"`
+	lingpao.Enterprise
+}
+
+// IssueSummary is the 问题台账 of the month: every open or closed issue the counties raised, and how
+// many there are by status and by category.
+type IssueSummary struct {
+	Rows       []IssueLine `json:"rows"`
+	ByStatus   []Count     `json:"by_status"`
+	ByCategory []Count     `json:"by_category"`
+}
+
+// IssueLine is one issue with its county's name.
+type IssueLine struct {
+	County string `json:"county"`
+	lingpao.Issue
+}
+
+// Count is a labelled count.
+type Count struct {
+	Label string `json:"label"`
+	N     int    `json:"n"`
+}
+
 // BuildMonthly builds the monthly dispatch workbook's content for in.Period (a month, or the last month
 // of a longer period).
 func BuildMonthly(in Input) *Monthly {
-	counties := in.Catalog.Tree.Counties(in.Config.City)
-	cityName := in.Catalog.Tree.Name(in.Config.City)
+	counties := in.counties()
+	groups := in.groups(counties)
 	mo := &Monthly{
-		Title:      fmt.Sprintf("%s县域特色产业集群月调度表（%s）", cityName, in.Period.LastMonth().Label()),
-		City:       cityName,
+		Title:      fmt.Sprintf("%s县域特色产业集群月调度表（%s）", in.cityName(), in.Period.LastMonth().Label()),
+		City:       in.cityName(),
 		Issuer:     in.Config.IssuingUnit,
 		Provenance: in.provenance(counties),
-		Groups:     in.groups(counties),
+		Groups:     groups,
+		Headline:   headline(groups),
 		Reporting:  in.reporting(counties),
+		Clusters:   in.clusters(),
+		Ranking:    in.ranking(allTables(groups)),
+		Ladder:     in.ladder(),
+		Roster:     in.roster(),
+		Issues:     in.issues(),
 	}
-	for _, g := range mo.Groups {
-		for _, t := range g.Tables {
-			if t.Indicator.Headline {
-				mo.Headline = append(mo.Headline, t)
-			}
+	mo.Overview = in.overview(mo.Headline)
+	return mo
+}
+
+// Figures are the monthly workbook's figures, for editions.
+func (mo *Monthly) Figures() []Figure {
+	return append(tableFigures(allTables(mo.Groups)), rankFigures(mo.Ranking)...)
+}
+
+// rankFigures are the composite scores.
+func rankFigures(rk Ranking) []Figure {
+	var out []Figure
+	for _, r := range rk.Rows {
+		if r.Rank > 0 {
+			out = append(out, Figure{Org: r.Org, Name: r.Name, Item: "综合得分", Text: ScoreText(r.Score.Score)})
 		}
 	}
+	return out
+}
+
+// clusters returns every cluster's reported figures for the report's last month.
+func (in Input) clusters() []ClusterRow {
 	m := in.Period.LastMonth()
-	for _, c := range counties {
+	var out []ClusterRow
+	for _, c := range in.counties() {
 		_, reported := in.Data.Reported(c.Code, m)
 		for _, cl := range in.Catalog.ClustersOf(c.Code) {
 			row := ClusterRow{County: c.Name, Cluster: cl, Values: map[string]float64{}, Reported: reported}
@@ -65,8 +124,102 @@ func BuildMonthly(in Input) *Monthly {
 					row.Values[code] = a.Value
 				}
 			}
-			mo.Clusters = append(mo.Clusters, row)
+			out = append(out, row)
 		}
 	}
-	return mo
+	return out
+}
+
+// roster merges the enterprise rosters of the returns in force, by county in seed order and row.
+func (in Input) roster() []RosterLine {
+	order := map[string]int{}
+	for i, c := range in.counties() {
+		order[c.Code] = i
+	}
+	clusterName := map[string]string{}
+	for _, cl := range in.Catalog.Clusters {
+		clusterName[cl.Code] = cl.Name
+	}
+	rs := append([]RosterEntry(nil), in.Roster...)
+	sort.SliceStable(rs, func(i, j int) bool {
+		if order[rs[i].Org] != order[rs[j].Org] {
+			return order[rs[i].Org] < order[rs[j].Org]
+		}
+		return rs[i].Row < rs[j].Row
+	})
+	out := make([]RosterLine, 0, len(rs))
+	for _, r := range rs {
+		if _, ok := order[r.Org]; !ok {
+			continue
+		}
+		cl := clusterName[r.Cluster]
+		if cl == "" {
+			cl = r.Cluster
+		}
+		out = append(out, RosterLine{County: in.name(r.Org), Cluster: cl, Enterprise: r.Enterprise})
+	}
+	return out
+}
+
+// issues summarises the 问题台账 rows of the returns in force.
+func (in Input) issues() IssueSummary {
+	order := map[string]int{}
+	for i, c := range in.counties() {
+		order[c.Code] = i
+	}
+	is := append([]IssueEntry(nil), in.Issues...)
+	sort.SliceStable(is, func(i, j int) bool {
+		if order[is[i].Org] != order[is[j].Org] {
+			return order[is[i].Org] < order[is[j].Org]
+		}
+		return is[i].Row < is[j].Row
+	})
+	var s IssueSummary
+	status, category := map[string]int{}, map[string]int{}
+	var sOrder, cOrder []string
+	for _, e := range is {
+		if _, ok := order[e.Org]; !ok {
+			continue
+		}
+		s.Rows = append(s.Rows, IssueLine{County: in.name(e.Org), Issue: e.Issue})
+		st := orDash(e.Status)
+		if status[st] == 0 {
+			sOrder = append(sOrder, st)
+		}
+		status[st]++
+		ca := orDash(e.Category)
+		if category[ca] == 0 {
+			cOrder = append(cOrder, ca)
+		}
+		category[ca]++
+	}
+	// Statuses in the order of the ledger's life cycle (征集→交办→办理→办结销号), others after.
+	rankOf := map[string]int{}
+	for i, st := range lingpao.IssueStatuses {
+		rankOf[st] = i + 1
+	}
+	sort.SliceStable(sOrder, func(i, j int) bool {
+		ri, rj := rankOf[sOrder[i]], rankOf[sOrder[j]]
+		if ri == 0 {
+			ri = 99
+		}
+		if rj == 0 {
+			rj = 99
+		}
+		return ri < rj
+	})
+	for _, st := range sOrder {
+		s.ByStatus = append(s.ByStatus, Count{Label: st, N: status[st]})
+	}
+	for _, ca := range cOrder {
+		s.ByCategory = append(s.ByCategory, Count{Label: ca, N: category[ca]})
+	}
+	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "未填写"
+	}
+	return s
 }

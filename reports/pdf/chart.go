@@ -88,6 +88,17 @@ func (d *Doc) BarChart(s ChartSpec) {
 	d.setY(d.y() + 3)
 }
 
+// ChartHeight returns the height in millimetres the chart s takes, so that a heading and its chart
+// can be kept together: if d.Remaining() < headingH+d.ChartHeight(s) { d.PageBreak() }.
+func (d *Doc) ChartHeight(s ChartSpec) float64 {
+	if !d.begin() || len(s.Values) == 0 || len(s.Labels) != len(s.Values) {
+		return 0
+	}
+	c := chartLayout{d: d, s: s}
+	c.layout()
+	return c.headH() + c.frameH() + float64(len(s.Values))*c.rowH + 3
+}
+
 // chartLayout holds the geometry of one chart.
 type chartLayout struct {
 	d *Doc

@@ -16,6 +16,10 @@ type Column struct {
 	// Align is the alignment of the column's cells. AlignAuto right-aligns a column of numbers,
 	// centres a column of short one-line texts and left-aligns any other.
 	Align Align
+	// NoWrap keeps each cell of the column on one line — a status such as 严重滞后 is never broken:
+	// the column widens to its widest cell, taking the room from the other columns, and a cell that
+	// still does not fit is set smaller. The header may wrap.
+	NoWrap bool
 }
 
 // Cell is one table cell. Its style, where set, overrides the row's.
@@ -76,7 +80,8 @@ type tableCell struct {
 
 // Table adds a table. Cells wrap within their column and a row is as tall as its tallest cell. A
 // table breaks across pages between rows, repeating the header row on each page; a row splits only
-// if it is taller than a whole page.
+// if it is taller than a whole page. The caption, the header and the first three rows are kept
+// together.
 func (d *Doc) Table(s TableSpec) {
 	if !d.begin() {
 		return
@@ -100,6 +105,7 @@ func (d *Doc) Table(s TableSpec) {
 	}
 	x0 := d.left + (d.textWidth()-tw)/2
 	widths := columnWidths(s.Columns, tw)
+	d.widenNoWrap(s, widths, size)
 
 	// Lay out every cell first: alignment by column needs to know whether all cells are numbers.
 	headerFill := s.HeaderFill
@@ -139,9 +145,13 @@ func (d *Doc) Table(s TableSpec) {
 			d.setFont(size, tc.bold)
 			inner := widths[j] - 2*cellPadX
 			text := clean(c.Text)
-			if w := d.measure(text); w > inner && isNumber(strings.TrimSpace(text)) {
-				// A number is never broken: it is set smaller to fit, down to 70%.
+			if w := d.measure(text); w > inner && (isNumber(strings.TrimSpace(text)) || s.Columns[j].NoWrap) {
+				// A number, or a cell of a NoWrap column, is never broken: it is set smaller to fit,
+				// down to 70% (numbers) or as far as it takes (NoWrap).
 				tc.size = max(size*inner/w, 0.7*size)
+				if s.Columns[j].NoWrap {
+					tc.size = size * inner / w
+				}
 				d.setFont(tc.size, tc.bold)
 			}
 			tc.lines = d.wrap(text, inner, 0)
@@ -163,9 +173,9 @@ func (d *Doc) Table(s TableSpec) {
 
 	t := tableLayout{d: d, x: x0, widths: widths, size: size, lh: lh, header: header}
 	headerH := t.height(header)
-	firstH := headerH
-	if len(body) > 0 {
-		firstH += t.height(body[0])
+	firstH := headerH // the header and the first rows, up to three, are kept with the caption
+	for i := 0; i < len(body) && i < 3; i++ {
+		firstH += t.height(body[i])
 	}
 	captionLH := 12 * mmPerPt * 1.5
 	var caption []line
@@ -177,7 +187,7 @@ func (d *Doc) Table(s TableSpec) {
 	if len(caption) == 0 {
 		captionH = 0
 	}
-	// The caption, the header and the first row stay together.
+	// The caption, the header and the first rows stay together.
 	if !d.pageEmpty {
 		d.need(captionH + min(firstH, d.bodyHeight()-captionH))
 	}
@@ -278,6 +288,57 @@ func (t *tableLayout) splitRow(row []tableCell) {
 		to := min(from+k, n)
 		t.drawLines(row, from, to, float64(to-from)*t.lh+2*cellPadY)
 		from = to
+	}
+}
+
+// widenNoWrap widens each NoWrap column to its widest cell, taking the room from the other columns in
+// proportion to their widths, as far as they can give it: a column keeps at least two characters.
+func (d *Doc) widenNoWrap(s TableSpec, widths []float64, size float64) {
+	need := 0.0
+	var others float64
+	minW := 2*size*mmPerPt + 2*cellPadX
+	for j, c := range s.Columns {
+		if !c.NoWrap {
+			others += max(widths[j]-minW, 0)
+			continue
+		}
+		want := 0.0
+		for _, r := range s.Rows {
+			if j < len(r) {
+				d.setFont(size, r[j].Bold)
+				want = max(want, d.measure(clean(r[j].Text))+2*cellPadX+0.2)
+			}
+		}
+		if want > widths[j] {
+			need += want - widths[j]
+		}
+	}
+	if need <= 0 || others <= 0 {
+		return
+	}
+	give := min(need/others, 1) // the share of each other column's spare width given away
+	for j, c := range s.Columns {
+		if c.NoWrap {
+			continue
+		}
+		widths[j] -= max(widths[j]-minW, 0) * give
+	}
+	// Hand what was taken to the NoWrap columns, as much as each needs.
+	taken := min(need, others)
+	for j, c := range s.Columns {
+		if !c.NoWrap || taken <= 0 {
+			continue
+		}
+		want := 0.0
+		for _, r := range s.Rows {
+			if j < len(r) {
+				d.setFont(size, r[j].Bold)
+				want = max(want, d.measure(clean(r[j].Text))+2*cellPadX+0.2)
+			}
+		}
+		add := min(max(want-widths[j], 0), taken)
+		widths[j] += add
+		taken -= add
 	}
 }
 

@@ -188,3 +188,55 @@ func (d *Doc) KeyValues(pairs [][2]string) {
 		}
 	}
 }
+
+// Box adds a paragraph in a ruled box with a bold title line, such as the 更正说明 of a revised
+// edition: 10.5 pt text, the rule and the title in colour c (black when not set). A box that fits on
+// the rest of the page is kept together; a longer one is closed at the foot of each page and
+// reopened on the next.
+func (d *Doc) Box(title, text string, c Color) {
+	if !d.begin() {
+		return
+	}
+	if !c.IsSet() {
+		c = Black
+	}
+	const size, pad = 10.5, 2.5
+	lh := size * mmPerPt * 1.6
+	inner := d.textWidth() - 2*pad
+	d.setFont(size, true)
+	tl := d.wrap(title, inner, 0)
+	d.setFont(size, false)
+	bl := d.wrap(text, inner, 0)
+	total := float64(len(tl)+len(bl))*lh + 2*pad
+	if total <= d.bodyHeight()/2 {
+		d.need(total)
+	}
+	top := d.y()
+	d.setY(top + pad)
+	frame := func(bottom float64) {
+		d.setDraw(c)
+		d.pdf.SetLineWidth(0.4)
+		d.pdf.Rect(d.left, top, d.textWidth(), bottom-top, "D")
+		d.drawn()
+	}
+	draw := func(ls []line, bold bool, color Color) {
+		for _, l := range ls {
+			if !d.fits(lh + pad) {
+				frame(d.y() + pad)
+				d.newPage()
+				top = d.y()
+				d.setY(top + pad)
+			}
+			d.setFont(size, bold)
+			d.setText(color)
+			y := d.y()
+			d.textLine(d.left+pad, y, inner, lh, l.text, AlignLeft, !l.last)
+			d.setY(y + lh)
+		}
+	}
+	draw(tl, true, c)
+	draw(bl, false, Black)
+	frame(d.y() + pad)
+	d.setText(Black)
+	d.setY(d.y() + pad + 2)
+}

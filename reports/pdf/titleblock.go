@@ -7,7 +7,7 @@ type TitleBlockSpec struct {
 	Issue    string // e.g. 第9期, centred under the masthead
 	Unit     string // the issuing unit, left
 	Date     string // e.g. 2025年10月15日, right
-	Title    string // the title of this issue, bold, centred; wraps
+	Title    string // the title of this issue, bold, centred; wraps into lines of even length
 }
 
 // TitleBlock adds the head of a bulletin in the style of a government 简报. It starts on the current
@@ -76,7 +76,7 @@ func (d *Doc) TitleBlock(s TitleBlockSpec) {
 		const size = 18
 		lh := size * mmPerPt * 1.45
 		d.setFont(size, true)
-		for _, l := range d.wrap(s.Title, w-2*size*mmPerPt, 0) {
+		for _, l := range d.balanced(s.Title, w-2*size*mmPerPt) {
 			d.need(lh)
 			y := d.y()
 			d.textLine(d.left, y, w, lh, l.text, AlignCenter, false)
@@ -84,4 +84,25 @@ func (d *Doc) TitleBlock(s TitleBlockSpec) {
 		}
 		d.setY(d.y() + 5)
 	}
+}
+
+// balanced breaks text for the current font into as few lines as fit width, made as even as they can
+// be: a title that needs two lines breaks near its middle instead of leaving two characters on the
+// second. It narrows the measure while the number of lines stays the same.
+func (d *Doc) balanced(text string, width float64) []line {
+	lines := d.wrap(text, width, 0)
+	if len(lines) < 2 {
+		return lines
+	}
+	n := len(lines)
+	lo, hi := d.measure(clean(text))/float64(n), width
+	for range 24 {
+		mid := (lo + hi) / 2
+		if len(d.wrap(text, mid, 0)) == n {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return d.wrap(text, hi, 0)
 }
