@@ -159,6 +159,10 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u lingpao.
 	if err := s.w.Store.CreateSession(r.Context(), sess); err != nil {
 		return err
 	}
+	// Logins are rare: a good moment to forget the sessions that have expired.
+	if _, err := s.w.Store.DeleteExpiredSessions(r.Context(), now); err != nil {
+		s.log.Error("delete expired sessions", "err", err)
+	}
 	http.SetCookie(w, s.cookie(r, sessionCookie, tok))
 	return nil
 }

@@ -141,7 +141,8 @@ func checkUpload(name string, data []byte, maxMB int) error {
 }
 
 // cleanFileName keeps the base name of an uploaded file (browsers on Windows may send a whole path),
-// without control characters or a leading dot or ~$ that would make the inbox skip it.
+// without control characters, characters Windows forbids, or a leading dot or ~$ that would make the
+// inbox skip it; at most 95 characters before the extension.
 func cleanFileName(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = name[strings.LastIndex(name, "/")+1:]
@@ -151,15 +152,18 @@ func cleanFileName(name string) string {
 		}
 		return r
 	}, name)
-	name = strings.TrimLeft(strings.TrimSpace(name), ".~$ ")
-	if utf8.RuneCountInString(name) > 100 {
-		ext := filepath.Ext(name)
-		name = string([]rune(name)[:100-utf8.RuneCountInString(ext)]) + ext
+	ext := filepath.Ext(name)
+	if ext == "." {
+		ext = ""
 	}
-	if strings.TrimSuffix(name, filepath.Ext(name)) == "" {
-		name = "网页上传" + filepath.Ext(name)
+	stem := strings.TrimLeft(strings.TrimSpace(strings.TrimSuffix(name, ext)), ".~$ ")
+	if n := utf8.RuneCountInString(stem); n > 95 {
+		stem = string([]rune(stem)[:95])
 	}
-	return name
+	if stem == "" {
+		stem = "网页上传"
+	}
+	return stem + ext
 }
 
 // freeName returns a path in dir for name that no file takes yet: 报表.xlsx, 报表（2）.xlsx, …
