@@ -60,7 +60,7 @@ const (
 
 // site is the web page over a fresh copy of the demo workspace, served on loopback.
 type site struct {
-	t   *testing.T
+	t   testing.TB
 	w   *jobs.Workspace
 	s   *Server
 	srv *httptest.Server
@@ -70,7 +70,7 @@ type site struct {
 	offset time.Duration
 }
 
-func newSite(t *testing.T, opt Options) *site {
+func newSite(t testing.TB, opt Options) *site {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "ws")
 	copyDir(t, fixture, dir)
@@ -123,7 +123,7 @@ func (st *site) advance(d time.Duration) {
 }
 
 // testWriter sends the server's log to the test's log.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
@@ -131,7 +131,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 }
 
 // copyDir copies a workspace folder.
-func copyDir(t *testing.T, from, to string) {
+func copyDir(t testing.TB, from, to string) {
 	t.Helper()
 	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -156,7 +156,7 @@ func copyDir(t *testing.T, from, to string) {
 // browser is a plain HTTP client with its own cookies that does not follow redirects, so that tests
 // see them.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	st   *site
 	c    *http.Client
 	base string
