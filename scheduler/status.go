@@ -61,6 +61,10 @@ func (s *Scheduler) Status(ctx context.Context) (_ []JobStatus, err error) {
 			if st.Next, st.Missed, err = s.scan(ctx, j, from, armed, now); err != nil {
 				return nil, err
 			}
+			if st.Next.Due.IsZero() { // a schedule too fine to walk from `from`
+				n := j.Schedule.Next(now)
+				st.Next = lingpao.Fire{Nominal: n, Due: j.Schedule.Due(n, s.Calendar)}
+			}
 			if j.Quiet {
 				st.Missed = 0
 			}
