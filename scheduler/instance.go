@@ -54,7 +54,20 @@ func NewInstance(workspace string, h Holder) (_ *Instance, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Instance{ID: id, dir: dir, lock: l}, nil
+	inst := &Instance{ID: id, dir: dir, lock: l}
+	inst.sweep()
+	return inst, nil
+}
+
+// sweep removes the lock files of instances that have died (a process killed while no run of its
+// was in progress leaves its file behind).
+func (i *Instance) sweep() {
+	files, _ := filepath.Glob(filepath.Join(i.dir, "*.lock"))
+	for _, f := range files {
+		if base := filepath.Base(f); base != ServeLock {
+			i.Alive(strings.TrimSuffix(base, ".lock"))
+		}
+	}
 }
 
 // Close releases the instance's lock and removes its file.

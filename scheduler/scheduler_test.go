@@ -484,3 +484,46 @@ func TestServeLock(t *testing.T) {
 	}
 	l2.Unlock()
 }
+
+// TestInstances: an instance's lock file says it lives; a closed (or killed) one's does not, and the
+// next instance sweeps its file away.
+func TestInstances(t *testing.T) {
+	dir := t.TempDir()
+	a, err := NewInstance(dir, ThisProcess("a", time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewInstance(dir, ThisProcess("b", time.Now().Add(time.Second)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.Alive(a.ID) || !a.Alive(b.ID) || !a.Alive(a.ID) || b.Alive("") || b.Alive("../x") {
+		t.Fatal("liveness of running instances")
+	}
+	// A process killed while idle leaves its file; the lock on it is gone with the process.
+	a.lock.Unlock()
+	if b.Alive(a.ID) {
+		t.Fatal("a dead instance reported alive")
+	}
+	c, err := NewInstance(dir, ThisProcess("c", time.Now().Add(2*time.Second)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	b.Close()
+	files, _ := filepath.Glob(filepath.Join(dir, LocksDir, "*.lock"))
+	if len(files) != 1 || filepath.Base(files[0]) != c.ID+".lock" {
+		t.Errorf("lock files left: %v", files)
+	}
+	if h, ok := ServeHolder(dir); ok {
+		t.Errorf("no serve runs, but ServeHolder says %+v", h)
+	}
+	l, err := LockServe(dir, ThisProcess("lingpao serve", time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	if h, ok := ServeHolder(dir); !ok || h.Command != "lingpao serve" {
+		t.Errorf("ServeHolder while serving: %+v %v", h, ok)
+	}
+}
