@@ -405,3 +405,42 @@ func mustURL(s string) *url.URL {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestUploadNeverTakesAPartialCopy drops part of another county's file into the inbox, uploads a
+// return, and completes the other copy while the upload is being taken: the upload's second poll waits
+// the poll interval when other files are in the inbox, so the growing file is seen to change and left
+// for a later poll — never read half-copied.
+func TestUploadNeverTakesAPartialCopy(t *testing.T) {
+	st := newSite(t, Options{})
+	st.w.Config.Inbox.PollSeconds = 3
+	b := st.login(staffName)
+	tok := b.token("/upload")
+	other := filepath.Join(st.dir, "inbox", "井陉矿区", "2025-03_井陉矿区.xlsx")
+	if err := os.WriteFile(other, zipLike[:100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan response, 1)
+	start := time.Now()
+	go func() { done <- b.upload(st.county("赞皇县"), "2025-03_赞皇县（网页）.xlsx", zipLike, tok) }()
+	time.Sleep(time.Second) // the upload's first poll has seen the partial file; its second waits
+	f, err := os.OpenFile(other, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(zipLike[100:])
+	f.Close()
+	res := <-done
+	if res.code != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", res.code, res.body)
+	}
+	if d := time.Since(start); d < 3*time.Second {
+		t.Errorf("the second poll came after %v, before the poll interval", d)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("the file still being copied was taken from the inbox: %v", err)
+	}
+	subs, err := st.w.Store.FindSubmissions(context.Background(), sqlite.SubmissionFilter{Org: st.county("井陉矿区"), Period: "2025-03"})
+	if err != nil || len(subs) != 0 {
+		t.Errorf("submissions of 井陉矿区: %v, %v", subs, err)
+	}
+}

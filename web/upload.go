@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -96,7 +98,7 @@ func (s *Server) uploadSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "upload", fmt.Sprintf("代%s上传 %s（%s，SHA-256 %s）", county.Name, filepath.Base(dest), size(int64(len(data))), sha[:12]))
-	s.pollTwice(r)
+	s.pollTwice(r, dest)
 	sub, err := s.w.Store.FindSubmissionBySHA(r.Context(), sha)
 	switch lingpao.ErrorCode(err) {
 	case "":
@@ -109,17 +111,49 @@ func (s *Server) uploadSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 // pollTwice runs the inbox poll twice — the first look records the new file, the second finds it
-// unchanged and takes it. Uploads wait for each other. A failed poll is logged: the file stays in
-// the inbox for the scheduler, and the pending page says so.
-func (s *Server) pollTwice(r *http.Request) {
+// unchanged and takes it. A poll takes every file unchanged since the previous poll, so when other
+// files wait in the inbox (a county's copy may still be running) the second poll comes only after
+// the poll interval, as the scheduler's would: a partial copy is never read. Uploads wait for each
+// other. A failed poll is logged: the file stays in the inbox for the scheduler, and the pending page
+// says so.
+func (s *Server) pollTwice(r *http.Request, mine string) {
 	s.pollMu.Lock()
 	defer s.pollMu.Unlock()
 	for i := 0; i < 2; i++ {
+		if i == 1 && s.othersInInbox(mine) {
+			t := time.NewTimer(time.Duration(s.w.Config.Inbox.PollSeconds * float64(time.Second)))
+			select {
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
 		if _, err := s.opt.Poll(r.Context()); err != nil {
 			s.log.Error("upload: inbox poll", "err", err)
 			return
 		}
 	}
+}
+
+// othersInInbox reports whether any file other than mine is in the inbox or a county folder of it.
+func (s *Server) othersInInbox(mine string) bool {
+	root := s.w.Config.Path(lingpao.InboxDir)
+	found := false
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case found:
+			return fs.SkipAll
+		case err != nil:
+			return nil // a folder gone mid-walk
+		case d.IsDir() && path != root && filepath.Dir(path) != root:
+			return fs.SkipDir // the inbox is read one level deep
+		case !d.IsDir() && path != mine:
+			found = true
+		}
+		return nil
+	})
+	return found
 }
 
 // checkUpload accepts only a non-empty .xlsx (by name and by its zip signature) within the limit.
