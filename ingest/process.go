@@ -37,10 +37,10 @@ func (in *Ingester) process(ctx context.Context, c candidate) (Result, error) {
 	name := filepath.Base(c.rel)
 	if prev, err := in.Store.FindSubmissionBySHA(ctx, sha); err == nil {
 		retry, err := in.movedAsAsked(ctx, prev, folder, name)
-		if err != nil || !retry {
-			if err != nil {
-				return res, err
-			}
+		if err != nil {
+			return res, err
+		}
+		if !retry {
 			return in.again(ctx, res, prev, inboxPath, folder, name)
 		}
 	} else if lingpao.ErrorCode(err) != lingpao.ENOTFOUND {
