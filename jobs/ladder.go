@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"sort"
+	"time"
 
 	"lingpao"
 	"lingpao/sqlite"
@@ -24,10 +25,16 @@ type Ladder struct {
 // ComputeLadder walks every ladder of the city's counties from the first month with an accepted
 // return through month, with the data and files as they stand now: a late correction of a past month
 // is taken into account. It reads only.
-func (w *Workspace) ComputeLadder(ctx context.Context, month lingpao.Period) (_ *Ladder, err error) {
+func (w *Workspace) ComputeLadder(ctx context.Context, month lingpao.Period) (*Ladder, error) {
+	return w.ComputeLadderAt(ctx, month, w.now())
+}
+
+// ComputeLadderAt is ComputeLadder with the data and files as they stood at asOf — a report's
+// cut-off, so that regenerating a report with the same cut-off shows the same 督办 list.
+func (w *Workspace) ComputeLadderAt(ctx context.Context, month lingpao.Period, asOf time.Time) (_ *Ladder, err error) {
 	defer lingpao.Wrap(&err, "jobs.ComputeLadder(%s)", month)
 	month = month.LastMonth()
-	now := w.now()
+	now := asOf
 	subs, err := w.Store.FindSubmissions(ctx, sqlite.SubmissionFilter{})
 	if err != nil {
 		return nil, err

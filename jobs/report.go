@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -32,117 +33,179 @@ type ReportRequest struct {
 	Formats []string
 	// OutDir is where files go; empty means outbox/<period>.
 	OutDir string
-	// CutOff counts only files received by then; zero means now.
+	// CutOff counts only files received by then; zero means now. A cut-off given explicitly
+	// regenerates the edition made with those figures, if there is one.
 	CutOff time.Time
+	// Counties limits a scorecard to these counties, by name or code; empty means every county.
+	Counties []string
 }
+
+// formats each kind can be written in.
+var kindFormats = map[string][]string{
+	Monthly: {"xlsx"}, Quarterly: {"pdf", "xlsx"}, Half: {"pdf", "xlsx"}, Annual: {"pdf", "xlsx"}, Scorecard: {"pdf"},
+}
+
+// kindNames are the file-name stems and Chinese names of the kinds.
+var kindNames = map[string]string{Monthly: "月调度表", Quarterly: "季度通报", Half: "半年总结", Annual: "年终考核", Scorecard: "体检表"}
 
 // input loads what a report of period p is built from, as of cutOff: the data from lingpao.DataFrom
 // (the year before p's, and back to the start of cumulative plans and the baselines of milestones),
-// the submissions in force, and all files of p's last month for the reporting rate.
-func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Time) (reports.Input, error) {
+// the submissions in force, every file of p's year up to its last month (reporting), the ladder as it
+// stood at cutOff (lad, when already computed at that time, else computed here), and the rosters and
+// issue ledgers of the returns in force for the last month.
+func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Time, lad *Ladder) (reports.Input, error) {
 	m := p.LastMonth()
 	ds, sources, err := w.Store.LoadDataSet(ctx, lingpao.DataFrom(w.Catalog, p), m, cutOff)
 	if err != nil {
 		return reports.Input{}, err
 	}
-	subs, err := w.Store.FindSubmissions(ctx, sqlite.SubmissionFilter{Period: m.String()})
+	all, err := w.Store.FindSubmissions(ctx, sqlite.SubmissionFilter{})
 	if err != nil {
 		return reports.Input{}, err
 	}
-	return reports.Input{
+	var subs []lingpao.Submission
+	for _, s := range all {
+		if s.Period.Year == m.Year && !m.Before(s.Period) {
+			subs = append(subs, s)
+		}
+	}
+	if lad == nil {
+		if lad, err = w.ComputeLadderAt(ctx, m, cutOff); err != nil {
+			return reports.Input{}, err
+		}
+	}
+	in := reports.Input{
 		Catalog: w.Catalog, Config: w.Config, Data: ds, Sources: sources, Submissions: subs,
 		Period: p, CutOff: cutOff, Generated: w.now(), Version: w.Version, TargetsVersion: w.TargetsVersion, Edition: 1,
-	}, nil
+		Escalations: lad.Steps, LadderStates: lad.States,
+	}
+	var ids []int64
+	org := map[int64]string{}
+	for k, s := range sources {
+		if strings.HasSuffix(k, "/"+m.String()) {
+			ids = append(ids, s.ID)
+			org[s.ID] = s.Org
+		}
+	}
+	rosters, err := w.Store.FindRosters(ctx, ids)
+	if err != nil {
+		return reports.Input{}, err
+	}
+	for _, r := range rosters {
+		in.Roster = append(in.Roster, reports.RosterEntry{Org: org[r.Submission], Enterprise: r.Enterprise})
+	}
+	issues, err := w.Store.FindIssuesOf(ctx, ids)
+	if err != nil {
+		return reports.Input{}, err
+	}
+	for _, r := range issues {
+		in.Issues = append(in.Issues, reports.IssueEntry{Org: org[r.Submission], Issue: r.Issue})
+	}
+	return in, nil
 }
 
-// GenerateReport builds a report and writes its files atomically, returning their paths.
+// GenerateReport builds a report and writes its files atomically into the outbox (or req.OutDir),
+// returning their paths. It first brings the escalation ladder up to date for the period's months, so
+// that the 督办 list is current. Every report is recorded as an edition: generating it again with the
+// same figures rewrites the same edition, and figures changed by a correction after it went out make
+// the next edition (第2版), with the changes listed in its 更正说明, while the files of the earlier
+// edition stay in the outbox.
 func (w *Workspace) GenerateReport(ctx context.Context, req ReportRequest) (paths []string, err error) {
 	defer lingpao.Wrap(&err, "jobs.GenerateReport(%s, %s)", req.Kind, req.Period)
-	if req.CutOff.IsZero() {
+	explicit := !req.CutOff.IsZero()
+	if !explicit {
 		req.CutOff = w.now()
 	}
 	if err := checkPeriod(req); err != nil {
 		return nil, err
 	}
-	out := req.OutDir
-	if out == "" {
-		out = w.Config.Path(lingpao.OutboxDir, req.Period.String())
-	}
-	in, err := w.input(ctx, req.Period, req.CutOff)
+	formats, err := checkFormats(req)
 	if err != nil {
 		return nil, err
 	}
-	city := w.City().Name
-	want := func(format string) bool {
-		if len(req.Formats) == 0 {
-			return true
+	var fonts *pdf.Fonts
+	if formats["pdf"] {
+		if fonts, err = w.fonts(); err != nil {
+			return nil, err
 		}
-		for _, f := range req.Formats {
-			if strings.EqualFold(strings.TrimSpace(f), format) {
-				return true
-			}
-		}
-		return false
 	}
-	write := func(name string, fn func(io.Writer) error) error {
-		path := filepath.Join(out, name)
-		if err := lingpao.WriteFileAtomic(path, fn); err != nil {
-			return err
-		}
-		paths = append(paths, path)
-		return nil
+	// The ladder as of now, recorded; when the report is as of now too, it is the report's ladder.
+	var lad *Ladder
+	up, err := w.UpdateLadder(ctx, req.Period.LastMonth())
+	if err != nil {
+		return nil, err
 	}
-	switch req.Kind {
-	case Monthly:
-		m := reports.BuildMonthly(in)
-		if want("xlsx") {
-			if err := write(fmt.Sprintf("月调度表_%s_%s.xlsx", city, req.Period.Label()), func(wr io.Writer) error { return xlsx.WriteMonthly(wr, m) }); err != nil {
-				return paths, err
-			}
-		}
-	case Quarterly:
-		b := reports.BuildBulletin(in)
-		if want("pdf") {
-			fonts, err := w.fonts()
-			if err != nil {
-				return paths, err
-			}
-			if err := write(fmt.Sprintf("季度通报_%s_%s.pdf", city, req.Period.Label()), func(wr io.Writer) error { return writeBulletinPDF(wr, b, fonts) }); err != nil {
-				return paths, err
-			}
-		}
-		if want("xlsx") {
-			m := reports.BuildMonthly(in)
-			if err := write(fmt.Sprintf("季度通报_%s_%s.xlsx", city, req.Period.Label()), func(wr io.Writer) error { return xlsx.WriteMonthly(wr, m) }); err != nil {
-				return paths, err
-			}
-		}
-	default:
-		return nil, lingpao.Errorf(lingpao.EINVALID, "报告类型「%s」暂不支持：可选 monthly、quarterly。", req.Kind)
+	if !explicit {
+		lad = up.Ladder
 	}
-	return paths, nil
+	in, err := w.input(ctx, req.Period, req.CutOff, lad)
+	if err != nil {
+		return nil, err
+	}
+	g := &generation{w: w, req: req, explicit: explicit, formats: formats, fonts: fonts, inputs: map[time.Time]reports.Input{req.CutOff: in}}
+	if req.Kind == Scorecard {
+		return g.scorecards(ctx, in)
+	}
+	return g.report(ctx, "", func(in reports.Input) (content, error) { return g.build(in) }, in)
 }
 
-// checkPeriod matches the period to the report kind: monthly takes a month, quarterly a quarter, and
-// so on; a month is accepted for a bulletin (an ad-hoc monthly bulletin).
+// checkPeriod matches the period to the report kind — monthly takes a month, quarterly a quarter, and
+// so on; a month is accepted for a bulletin (an ad-hoc monthly bulletin) — and refuses a period that
+// has not ended by the cut-off.
 func checkPeriod(req ReportRequest) error {
-	want := map[string][]lingpao.PeriodKind{
+	want, known := map[string][]lingpao.PeriodKind{
 		Monthly:   {lingpao.Month},
 		Quarterly: {lingpao.Quarter, lingpao.Month},
 		Half:      {lingpao.Half},
 		Annual:    {lingpao.Year},
 		Scorecard: {lingpao.Month, lingpao.Quarter, lingpao.Half, lingpao.Year},
 	}[req.Kind]
+	if !known {
+		return lingpao.Errorf(lingpao.EINVALID, "报告类型「%s」不存在：可选 monthly（月调度表）、quarterly（季度通报）、half（半年总结）、annual（年终考核）、scorecard（体检表）。", req.Kind)
+	}
 	for _, k := range want {
-		if req.Period.Kind == k {
-			return nil
+		if req.Period.Kind != k {
+			continue
 		}
+		if req.CutOff.Before(req.Period.End()) {
+			return lingpao.Errorf(lingpao.EINVALID, "%s尚未结束（数据截至%s），还没有%s的数据：请在期末之后生成，或选择已经结束的期间。",
+				req.Period.Label(), reports.CutOffText(req.CutOff), kindNames[req.Kind])
+		}
+		return nil
 	}
 	examples := map[string]string{Monthly: "2025-09", Quarterly: "2025Q3", Half: "2025H1", Annual: "2025"}
-	if ex, ok := examples[req.Kind]; ok {
-		return lingpao.Errorf(lingpao.EINVALID, "%s 报告的期间应写成 %s 这样的格式，现为 %s。", req.Kind, ex, req.Period)
+	return lingpao.Errorf(lingpao.EINVALID, "%s 报告的期间应写成 %s 这样的格式，现为 %s。", req.Kind, examples[req.Kind], req.Period)
+}
+
+// checkFormats returns the formats to write: those asked for, each of which the kind must have, or all
+// of the kind's.
+func checkFormats(req ReportRequest) (map[string]bool, error) {
+	has := kindFormats[req.Kind]
+	out := map[string]bool{}
+	for _, f := range req.Formats {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if f == "" {
+			continue
+		}
+		ok := false
+		for _, h := range has {
+			ok = ok || h == f
+		}
+		if !ok {
+			msg := fmt.Sprintf("%s只有 %s 格式，不能生成 %s。", kindNames[req.Kind], strings.Join(has, "、"), f)
+			if req.Kind == Monthly && f == "pdf" {
+				msg += "月度 PDF 通报请用：lingpao report quarterly --period " + req.Period.String()
+			}
+			return nil, lingpao.Errorf(lingpao.EINVALID, "%s", msg)
+		}
+		out[f] = true
 	}
-	return nil
+	if len(out) == 0 {
+		for _, h := range has {
+			out[h] = true
+		}
+	}
+	return out, nil
 }
 
 // fonts resolves the PDF fonts from the configuration, the environment or the usual places.
@@ -150,6 +213,249 @@ func (w *Workspace) fonts() (*pdf.Fonts, error) {
 	return pdf.ResolveFonts(w.Config.Fonts.Regular, w.Config.Fonts.Bold)
 }
 
-func writeBulletinPDF(wr io.Writer, b *reports.Bulletin, f *pdf.Fonts) error {
-	return pdf.WriteBulletin(wr, b, f)
+// content is a built report: its figures (which decide its edition) and its files.
+type content struct {
+	figures []reports.Figure
+	files   []outFile
+}
+
+// outFile is one file of a report: its name without the edition, and how to write it.
+type outFile struct {
+	format, name string
+	write        func(io.Writer) error
+}
+
+// generation is one GenerateReport call.
+type generation struct {
+	w        *Workspace
+	req      ReportRequest
+	explicit bool
+	formats  map[string]bool
+	fonts    *pdf.Fonts
+	// inputs are the Inputs loaded so far, by cut-off: a regenerated edition is built from the data
+	// as it stood at its own cut-off.
+	inputs map[time.Time]reports.Input
+	paths  []string
+}
+
+// inputAt returns the Input as of cutOff.
+func (g *generation) inputAt(ctx context.Context, cutOff time.Time) (reports.Input, error) {
+	if in, ok := g.inputs[cutOff]; ok {
+		return in, nil
+	}
+	in, err := g.w.input(ctx, g.req.Period, cutOff, nil)
+	if err != nil {
+		return in, err
+	}
+	g.inputs[cutOff] = in
+	return in, nil
+}
+
+// build builds the city report of the request's kind.
+func (g *generation) build(in reports.Input) (content, error) {
+	city := g.w.City().Name
+	stem := fmt.Sprintf("%s_%s_%s", kindNames[g.req.Kind], city, g.req.Period.Label())
+	mo := reports.BuildMonthly(in)
+	var c content
+	c.figures = mo.Figures()
+	add := func(format string, fn func(io.Writer) error) {
+		if g.formats[format] {
+			c.files = append(c.files, outFile{format: format, name: stem + "." + format, write: fn})
+		}
+	}
+	switch g.req.Kind {
+	case Monthly:
+		add("xlsx", func(wr io.Writer) error { return xlsx.WriteMonthly(wr, mo) })
+	case Quarterly:
+		b := reports.BuildBulletin(in)
+		add("pdf", func(wr io.Writer) error { return pdf.WriteBulletin(wr, b, g.fonts) })
+		add("xlsx", func(wr io.Writer) error { return xlsx.WriteMonthly(wr, mo) })
+	case Half:
+		h := reports.BuildHalfYear(in)
+		c.figures = append(c.figures, h.Figures()...)
+		add("pdf", func(wr io.Writer) error { return pdf.WriteHalfYear(wr, h, g.fonts) })
+		add("xlsx", func(wr io.Writer) error { return xlsx.WriteHalfYear(wr, mo, h) })
+	case Annual:
+		a := reports.BuildAnnual(in)
+		c.figures = append(c.figures, a.Figures()...)
+		add("pdf", func(wr io.Writer) error { return pdf.WriteAnnual(wr, a, g.fonts) })
+		add("xlsx", func(wr io.Writer) error { return xlsx.WriteAnnual(wr, mo, a) })
+	}
+	return c, nil
+}
+
+// scorecards writes the 体检表 of the requested counties (all by default), each its own report with
+// its own editions (scope: the county's code), into the 体检表 folder of the output.
+func (g *generation) scorecards(ctx context.Context, in reports.Input) ([]string, error) {
+	var codes []string
+	for _, c := range g.req.Counties {
+		u, err := g.w.Catalog.Tree.Find(strings.TrimSpace(c))
+		if err != nil || !g.w.Catalog.Tree.IsUnder(u.Code, g.w.Config.City) || u.Level != lingpao.LevelCounty {
+			return nil, lingpao.Errorf(lingpao.EINVALID, "「%s」不是本市的县（市、区）：请写县名（如 鹿泉区）或行政区划代码。", c)
+		}
+		codes = append(codes, u.Code)
+	}
+	if len(g.req.Counties) > 0 && len(codes) == 0 {
+		return nil, lingpao.Errorf(lingpao.EINVALID, "请指定县（市、区）。")
+	}
+	// Every county's card is built once per cut-off; each county's card is its own report.
+	cards := map[time.Time]map[string]*reports.Scorecard{}
+	one := func(org string) func(reports.Input) (content, error) {
+		return func(in reports.Input) (content, error) {
+			if cards[in.CutOff] == nil {
+				cards[in.CutOff] = map[string]*reports.Scorecard{}
+				for _, sc := range reports.BuildScorecards(in, codes...) {
+					cards[in.CutOff][sc.Org] = sc
+				}
+			}
+			sc, ok := cards[in.CutOff][org]
+			if !ok {
+				return content{}, lingpao.Errorf(lingpao.ENOTFOUND, "没有%s的体检表。", org)
+			}
+			sc = sc.WithEdition(in.Edition, in.Errata, in.RevisesDate)
+			name := fmt.Sprintf("%s/%s_%s_%s.pdf", kindNames[Scorecard], kindNames[Scorecard], sc.Name, g.req.Period.Label())
+			return content{figures: sc.Figures(), files: []outFile{{format: "pdf", name: name, write: func(wr io.Writer) error { return pdf.WriteScorecard(wr, sc, g.fonts) }}}}, nil
+		}
+	}
+	if len(codes) == 0 {
+		for _, c := range g.w.Catalog.Tree.Counties(g.w.Config.City) {
+			codes = append(codes, c.Code)
+		}
+	}
+	for _, org := range codes {
+		if _, err := g.report(ctx, org, one(org), in); err != nil {
+			return g.paths, err
+		}
+	}
+	return g.paths, nil
+}
+
+// report builds one report (scope "" for the city, a county's code for its scorecard), decides its
+// edition, writes its files and records the edition.
+func (g *generation) report(ctx context.Context, scope string, build func(reports.Input) (content, error), in reports.Input) ([]string, error) {
+	c, err := build(in)
+	if err != nil {
+		return g.paths, err
+	}
+	eds, err := g.w.Store.FindEditions(ctx, sqlite.EditionFilter{Kind: g.req.Kind, Period: g.req.Period.String(), Scope: scope})
+	if err != nil {
+		return g.paths, err
+	}
+	plan, err := planEdition(eds, c.figures, g.explicit)
+	if err != nil {
+		return g.paths, err
+	}
+	if plan.reuse != nil {
+		// The figures are those of an edition already made: build it again as it was made, from the
+		// data at its cut-off and with its date, so the files come out the same.
+		if in, err = g.inputAt(ctx, plan.reuse.CutOff); err != nil {
+			return g.paths, err
+		}
+		in.Generated = plan.reuse.Generated
+	}
+	in.Edition, in.Errata = plan.number, plan.errata
+	if plan.prev != nil {
+		in.RevisesDate = plan.prev.Generated
+	}
+	if c, err = build(in); err != nil {
+		return g.paths, err
+	}
+	out := g.req.OutDir
+	if out == "" {
+		out = g.w.Config.Path(lingpao.OutboxDir, g.req.Period.String())
+	}
+	ed := sqlite.Edition{Kind: g.req.Kind, Period: g.req.Period.String(), Scope: scope, Edition: plan.number, CutOff: in.CutOff, Generated: in.Generated,
+		Digest: reports.Digest(c.figures), Version: g.w.Version, TargetsVersion: g.w.TargetsVersion}
+	if ed.Figures, err = json.Marshal(c.figures); err != nil {
+		return g.paths, err
+	}
+	for _, f := range c.files {
+		path := filepath.Join(out, filepath.FromSlash(editionName(f.name, plan.number)))
+		if err := lingpao.WriteFileAtomic(path, f.write); err != nil {
+			return g.paths, err
+		}
+		g.paths = append(g.paths, path)
+		ed.Files = append(ed.Files, g.w.relPath(path))
+	}
+	return g.paths, g.w.Store.SaveEdition(ctx, &ed)
+}
+
+// editionName names the file of an edition: the first keeps the plain name, later ones add 第N版
+// before the extension, so the outbox keeps every edition.
+func editionName(name string, edition int) string {
+	if edition <= 1 {
+		return name
+	}
+	ext := filepath.Ext(name)
+	return fmt.Sprintf("%s_第%d版%s", strings.TrimSuffix(name, ext), edition, ext)
+}
+
+// relPath is path relative to the workspace folder when it is inside it, else path.
+func (w *Workspace) relPath(path string) string {
+	if rel, err := filepath.Rel(w.Config.Dir, path); err == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel)
+	}
+	return path
+}
+
+// editionPlan is the edition a generation makes.
+type editionPlan struct {
+	number int
+	// reuse is the recorded edition whose figures these are, regenerated as it was made; prev is the
+	// edition revised (the one before number), whose figures the errata compare with.
+	reuse, prev *sqlite.Edition
+	errata      []reports.Correction
+}
+
+// planEdition decides the edition of a report with figures, given its recorded editions in order:
+//   - none recorded: the first edition;
+//   - the same figures as the last edition: that edition again;
+//   - with an explicit cut-off, the same figures as an earlier edition: that edition again (a past
+//     report regenerated as it was);
+//   - otherwise the next edition, correcting the last: its errata list every figure that changed.
+func planEdition(eds []sqlite.Edition, figures []reports.Figure, explicit bool) (editionPlan, error) {
+	if len(eds) == 0 {
+		return editionPlan{number: 1}, nil
+	}
+	digest := reports.Digest(figures)
+	same := func(i int) (editionPlan, error) {
+		p := editionPlan{number: eds[i].Edition, reuse: &eds[i]}
+		if i > 0 {
+			p.prev = &eds[i-1]
+			old, err := editionFigures(eds[i-1])
+			if err != nil {
+				return p, err
+			}
+			cur, err := editionFigures(eds[i])
+			if err != nil {
+				return p, err
+			}
+			p.errata = reports.Diff(old, cur)
+		}
+		return p, nil
+	}
+	last := len(eds) - 1
+	if eds[last].Digest == digest {
+		return same(last)
+	}
+	if explicit {
+		for i := range eds {
+			if eds[i].Digest == digest {
+				return same(i)
+			}
+		}
+	}
+	old, err := editionFigures(eds[last])
+	if err != nil {
+		return editionPlan{}, err
+	}
+	return editionPlan{number: eds[last].Edition + 1, prev: &eds[last], errata: reports.Diff(old, figures)}, nil
+}
+
+func editionFigures(e sqlite.Edition) ([]reports.Figure, error) {
+	var fs []reports.Figure
+	if err := json.Unmarshal(e.Figures, &fs); err != nil {
+		return nil, fmt.Errorf("edition %d of %s %s: %w", e.Edition, e.Kind, e.Period, err)
+	}
+	return fs, nil
 }

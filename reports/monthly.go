@@ -68,13 +68,17 @@ type Count struct {
 	N     int    `json:"n"`
 }
 
-// BuildMonthly builds the monthly dispatch workbook's content for in.Period (a month, or the last month
-// of a longer period).
+// BuildMonthly builds the monthly dispatch workbook's content for in.Period: a month, or a quarter, half
+// or year, measured at its last month (the workbook of the 季度通报, 半年总结 and 年终考核).
 func BuildMonthly(in Input) *Monthly {
 	counties := in.counties()
 	groups := in.groups(counties)
+	title := fmt.Sprintf("%s县域特色产业集群月调度表（%s）", in.cityName(), in.Period.LastMonth().Label())
+	if in.Period.Kind != lingpao.Month {
+		title = fmt.Sprintf("%s县域特色产业集群发展情况（%s）", in.cityName(), in.Period.Label())
+	}
 	mo := &Monthly{
-		Title:      fmt.Sprintf("%s县域特色产业集群月调度表（%s）", in.cityName(), in.Period.LastMonth().Label()),
+		Title:      title,
 		City:       in.cityName(),
 		Issuer:     in.Config.IssuingUnit,
 		Provenance: in.provenance(counties),

@@ -15,8 +15,9 @@ type RankRow struct {
 
 // Ranking is the composite ranking of the counties with the 红榜 and the 黑榜.
 type Ranking struct {
-	// Indicators is how many indicators entered the composite.
+	// Indicators is how many indicators entered the composite; GapCap bounds each gap (pp).
 	Indicators int       `json:"indicators"`
+	GapCap     float64   `json:"gap_cap"`
 	Rows       []RankRow `json:"rows"`
 	Red        []RankRow `json:"red"`
 	Black      []RankRow `json:"black"`
@@ -43,7 +44,7 @@ func (in Input) ranking(tables []Table) Ranking {
 	}
 	scores := lingpao.CompositeScores(cur, opt)
 	lingpao.Movement(scores, lingpao.CompositeScores(prev, opt))
-	rk := Ranking{Indicators: len(inds)}
+	rk := Ranking{Indicators: len(inds), GapCap: opt.GapCap}
 	for _, s := range scores {
 		rk.Rows = append(rk.Rows, RankRow{Name: in.name(s.Org), Score: s})
 	}

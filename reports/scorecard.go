@@ -211,3 +211,14 @@ func (sc *Scorecard) summary(p lingpao.Period) string {
 	}
 	return b.String()
 }
+
+// WithEdition returns a copy of the scorecard as edition n, correcting an edition generated at
+// revises with errata: BuildScorecards makes every county's card at once, and each card has its own
+// editions.
+func (sc *Scorecard) WithEdition(n int, errata []Correction, revises time.Time) *Scorecard {
+	c := *sc
+	c.Provenance.Edition, c.Provenance.Errata, c.Provenance.RevisesDate = max(n, 1), errata, revises
+	c.Errata = ErrataNote(c.Provenance)
+	c.Note = ProvenanceNote(c.Provenance, "表")
+	return &c
+}

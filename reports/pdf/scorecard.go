@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 
@@ -13,23 +12,17 @@ import (
 // at full size first and set smaller, step by step, until it fits on one page.
 func WriteScorecard(w io.Writer, sc *reports.Scorecard, f *Fonts) (err error) {
 	defer lingpao.Wrap(&err, "pdf.WriteScorecard")
-	var out []byte
+	var d *Doc
 	for _, scale := range []float64{1, 0.92, 0.85, 0.78, 0.72, 0.66} {
-		d, err := New(f, scorecardOptions(sc))
-		if err != nil {
+		if d, err = New(f, scorecardOptions(sc)); err != nil {
 			return err
 		}
 		d.Draw(ScorecardLayout(sc, scale))
-		var buf bytes.Buffer
-		if _, err := d.WriteTo(&buf); err != nil {
-			return err
-		}
-		out = buf.Bytes()
 		if d.PageCount() == 1 {
-			break
+			break // laid out, not yet written: only the page that fits is
 		}
 	}
-	_, err = w.Write(out)
+	_, err = d.WriteTo(w)
 	return err
 }
 

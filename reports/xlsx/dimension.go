@@ -1,12 +1,21 @@
 package xlsx
 
-import "github.com/xuri/excelize/v2"
+import (
+	"slices"
+
+	"github.com/xuri/excelize/v2"
+)
 
 // SetDimensions writes each sheet's real used range into its <dimension> element. excelize keeps
 // ref="A1" for sheets written cell by cell, and readers that trust the element (openpyxl's read-only
-// mode, some importers) then see only the first row.
-func SetDimensions(f *excelize.File) error {
+// mode, some importers) then see only the first row. Sheets written with a StreamWriter are named in
+// streamed and left alone: they must not be touched after Flush, and their writer sets their
+// dimension itself (SetSheetDimension before the first row).
+func SetDimensions(f *excelize.File, streamed ...string) error {
 	for _, sh := range f.GetSheetList() {
+		if slices.Contains(streamed, sh) {
+			continue
+		}
 		rows, err := f.GetRows(sh)
 		if err != nil {
 			return err

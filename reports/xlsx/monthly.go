@@ -1,10 +1,9 @@
-// Package xlsx renders lingpao's report content as Excel workbooks (excelize).
 package xlsx
 
 import (
 	"fmt"
 	"io"
-	"time"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -12,367 +11,499 @@ import (
 	"lingpao/reports"
 )
 
-// styles holds the workbook's style ids.
-type styles struct {
-	title, note, head, text, textBold, num map[int]int
-	pct, gap, int0                         int
-	status                                 map[lingpao.Status]int
-}
-
-func newStyles(f *excelize.File) (*styles, error) {
-	s := &styles{num: map[int]int{}, status: map[lingpao.Status]int{}}
-	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
-	font := func(bold bool, size float64, color string) *excelize.Font {
-		return &excelize.Font{Family: "宋体", Bold: bold, Size: size, Color: color}
-	}
-	var err error
-	mk := func(st *excelize.Style) int {
-		if err != nil {
-			return 0
-		}
-		var id int
-		id, err = f.NewStyle(st)
-		return id
-	}
-	s.title = map[int]int{0: mk(&excelize.Style{Font: font(true, 16, "000000"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})}
-	s.note = map[int]int{0: mk(&excelize.Style{Font: font(false, 9, "595959"), Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})}
-	s.head = map[int]int{0: mk(&excelize.Style{Font: font(true, 10, "000000"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}}, Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})}
-	s.text = map[int]int{0: mk(&excelize.Style{Font: font(false, 10, "000000"), Border: border, Alignment: &excelize.Alignment{Vertical: "center"}})}
-	s.textBold = map[int]int{0: mk(&excelize.Style{Font: font(true, 10, "000000"), Border: border, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}, Alignment: &excelize.Alignment{Vertical: "center"}})}
-	for d := 0; d <= 2; d++ {
-		f := "#,##0"
-		if d > 0 {
-			f += "." + "00"[:d]
-		}
-		fm := f
-		s.num[d] = mk(&excelize.Style{Font: font(false, 10, "000000"), Border: border, CustomNumFmt: &fm})
-	}
-	pf, gf := "0.0%", `+0.0;-0.0;0.0`
-	s.pct = mk(&excelize.Style{Font: font(false, 10, "000000"), Border: border, CustomNumFmt: &pf})
-	s.gap = mk(&excelize.Style{Font: font(false, 10, "000000"), Border: border, CustomNumFmt: &gf})
-	s.int0 = mk(&excelize.Style{Font: font(false, 10, "000000"), Border: border, Alignment: &excelize.Alignment{Horizontal: "center"}})
-	for st, color := range StatusFill {
-		s.status[st] = mk(&excelize.Style{Font: font(true, 10, StatusFont[st]), Border: border, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}, Alignment: &excelize.Alignment{Horizontal: "center"}})
-	}
-	return s, err
-}
-
-// StatusFill and StatusFont are the status colours, shared with the PDF renderer's palette.
-var (
-	StatusFill = map[lingpao.Status]string{
-		lingpao.StatusAhead: "C6EFCE", lingpao.StatusOnTrack: "DDEBF7", lingpao.StatusBehind: "FFEB9C",
-		lingpao.StatusFarBehind: "FFC7CE", lingpao.StatusMissing: "D9D9D9", lingpao.StatusNoTarget: "F2F2F2",
-	}
-	StatusFont = map[lingpao.Status]string{
-		lingpao.StatusAhead: "006100", lingpao.StatusOnTrack: "1F4E78", lingpao.StatusBehind: "9C5700",
-		lingpao.StatusFarBehind: "9C0006", lingpao.StatusMissing: "595959", lingpao.StatusNoTarget: "595959",
-	}
-)
-
-type book struct {
-	f *excelize.File
-	s *styles
-}
-
-func (b *book) set(sh string, col, row int, v any, style int) {
-	c, _ := excelize.CoordinatesToCellName(col, row)
-	b.f.SetCellValue(sh, c, v)
-	if style != 0 {
-		b.f.SetCellStyle(sh, c, c, style)
-	}
-}
-
-func (b *book) title(sh, text string, ncols int) {
-	b.set(sh, 1, 1, text, b.s.title[0])
-	end, _ := excelize.CoordinatesToCellName(ncols, 1)
-	b.f.MergeCell(sh, "A1", end)
-	b.f.SetRowHeight(sh, 1, 30)
-}
-
-func (b *book) page(sh string, titleRows int) {
-	size, fitW, fitH, orient := 9, 1, 0, "landscape"
-	fit := true
-	b.f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &fitW, FitToHeight: &fitH})
-	b.f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit})
-	b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", sh, titleRows), Scope: sh})
-}
-
-// WriteMonthly writes the 月调度表 workbook.
+// WriteMonthly writes the 月调度表 (PRODUCT §8.1) — or the workbook of a 季度通报, for a longer
+// period: 总览, one sheet per indicator group, 集群情况, 综合排名, 督办清单, 报送情况, 问题台账,
+// 企业名录 and 数据来源.
 func WriteMonthly(w io.Writer, m *reports.Monthly) (err error) {
 	defer lingpao.Wrap(&err, "xlsx.WriteMonthly")
-	f := excelize.NewFile()
-	defer f.Close()
-	s, err := newStyles(f)
+	b, err := newBook()
 	if err != nil {
 		return err
 	}
-	b := &book{f: f, s: s}
+	b.monthly(m, nil)
+	return b.finish(w, props{title: m.Title, subject: "县域特色产业集群月调度", issuer: m.Issuer, keywords: "月调度表", p: m.Provenance})
+}
+
+// monthly adds the sheets of the monthly workbook; extra, when set, adds sheets right after 总览.
+func (b *book) monthly(m *reports.Monthly, extra func()) {
 	b.overview(m)
+	if extra != nil {
+		extra()
+	}
 	for _, g := range m.Groups {
-		b.group(g, m.Provenance)
+		b.group(g, m)
 	}
 	b.clusters(m)
-	b.reporting(m.Reporting, m.Provenance)
-	b.sources(m.Provenance)
-	f.SetActiveSheet(0)
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Title: m.Title, Subject: "县域特色产业集群月调度", Creator: m.Issuer + "（lingpao " + m.Provenance.Version + "）",
-		Created: m.Provenance.Generated.UTC().Format(time.RFC3339), Description: "数据截止 " + m.Provenance.CutOff.In(lingpao.Beijing).Format("2006-01-02 15:04"),
-	}); err != nil {
-		return err
-	}
-	if err := SetDimensions(f); err != nil {
-		return err
-	}
-	_, err = f.WriteTo(w)
-	return err
+	b.ranking(m)
+	b.ladder(m)
+	b.reporting(m)
+	b.issues(m)
+	b.roster(m)
+	b.sources(m.Provenance, m.Issuer)
 }
+
+// overviewHead are the columns of the 总览 table; a reader finds the city's actual figure of an
+// indicator in column D of the row named after it.
+var overviewHead = []string{"指标", "单位", "目标", "实际", "完成率", "序时进度", "差距（百分点）", "状态"}
 
 func (b *book) overview(m *reports.Monthly) {
-	const sh = "总览"
-	b.f.SetSheetName("Sheet1", sh)
-	b.title(sh, m.Title, 8)
-	p := m.Provenance
-	b.set(sh, 1, 2, fmt.Sprintf("编制单位：%s    数据截止：%s    生成：%s    第%d版    lingpao %s", m.Issuer,
-		p.CutOff.In(lingpao.Beijing).Format("2006-01-02 15:04"), p.Generated.In(lingpao.Beijing).Format("2006-01-02 15:04"), p.Edition, p.Version), b.s.note[0])
-	b.f.MergeCell(sh, "A2", "H2")
-	heads := []string{"指标", "单位", "目标", "实际", "完成率", "序时进度", "差距（百分点）", "状态"}
-	for i, h := range heads {
-		b.set(sh, i+1, 4, h, b.s.head[0])
+	sh := b.sheet("总览")
+	n := len(overviewHead)
+	b.title(sh, m.Title, note(m.Issuer, m.Provenance), n)
+	b.header(sh, 4, overviewHead...)
+	r := 5
+	for _, t := range m.Headline {
+		b.assessment(sh, r, t.Indicator.Name, t.Indicator, t.Total.A, true, true)
+		r++
 	}
-	for i, t := range m.Headline {
-		ind := t.Indicator
-		b.row(sh, 5+i, reports.Row{Name: ind.Name, A: t.Total.A}, &ind, true)
+	if len(m.Headline) > 0 {
+		b.colors(sh, fmt.Sprintf("H5:H%d", r-1), statusLabels...)
 	}
+	r++
 	rr := m.Reporting
-	at := 6 + len(m.Headline)
-	b.set(sh, 1, at, "报送情况", b.s.textBold[0])
-	b.set(sh, 2, at, fmt.Sprintf("应报 %d，已报 %d（按时 %d，逾期 %d），未报 %d，退回待重报 %d；报送率 %.1f%%", rr.Expected, rr.Received, rr.OnTime, rr.Late, rr.Missing, rr.Rejected, rr.Rate()*100), b.s.text[0])
-	c1, _ := excelize.CoordinatesToCellName(2, at)
-	c2, _ := excelize.CoordinatesToCellName(8, at)
-	b.f.MergeCell(sh, c1, c2)
-	b.f.SetColWidth(sh, "A", "A", 30)
-	b.f.SetColWidth(sh, "B", "B", 8)
-	b.f.SetColWidth(sh, "C", "H", 13)
-	b.f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"})
-	b.page(sh, 4)
+	b.set(sh, 1, r, "报送情况", b.s.textBold)
+	b.set(sh, 2, r, fmt.Sprintf("%s：应报%d个，已报%d个（按时%d个，逾期%d个），未报送%d个，退回待重报%d个；报送率%s", rr.Month.Label(), rr.Expected, rr.Received, rr.OnTime, rr.Late, rr.Missing, rr.Rejected, reports.Pct(rr.Rate())), b.s.text)
+	b.check(b.f.MergeCell(sh, cell(2, r), cell(n, r)))
+	r += 2
+	width := 30.0 + 8 + 13*6
+	if len(m.Overview) > 0 {
+		b.set(sh, 1, r, "总体情况", b.s.sub)
+		r++
+		for _, p := range m.Overview {
+			r = b.paragraph(sh, r, n, p, width, b.s.wrap)
+		}
+		r++
+	}
+	names := func(rs []reports.RankRow) string {
+		var s []string
+		for _, x := range rs {
+			s = append(s, fmt.Sprintf("%s（%s）", x.Name, reports.ScoreText(x.Score.Score)))
+		}
+		if len(s) == 0 {
+			return "空缺"
+		}
+		return strings.Join(s, "、")
+	}
+	if len(m.Ranking.Rows) > 0 {
+		b.set(sh, 1, r, "红榜", b.s.textBold)
+		b.set(sh, 2, r, names(m.Ranking.Red), b.s.text)
+		b.check(b.f.MergeCell(sh, cell(2, r), cell(n, r)))
+		b.set(sh, 1, r+1, "黑榜", b.s.textBold)
+		b.set(sh, 2, r+1, names(m.Ranking.Black), b.s.text)
+		b.check(b.f.MergeCell(sh, cell(2, r+1), cell(n, r+1)))
+		r += 3
+	}
+	if e := reports.ErrataNote(m.Provenance); e != "" {
+		b.set(sh, 1, r, "更正说明", b.s.sub)
+		r = b.paragraph(sh, r+1, n, e, width, b.s.wrap)
+	}
+	b.widths(sh, 30, 8, 13, 13, 13, 13, 13, 13)
+	b.freeze(sh, 1, 5)
+	b.page(sh, 4, false)
 }
 
-// row writes one assessment of ind; name is the first column. With withUnit (the overview) the unit
-// follows in column 2.
-func (b *book) row(sh string, r int, row reports.Row, ind *lingpao.Indicator, withUnit bool) {
-	a := row.A
+// assessment writes one unit's assessment of ind in row r: name, (unit,) target, actual, completion,
+// 序时进度, gap and status, with the figures' number formats.
+func (b *book) assessment(sh string, r int, name string, ind lingpao.Indicator, a lingpao.Assessment, withUnit, bold bool) {
 	col := 1
-	b.set(sh, col, r, row.Name, b.s.text[0])
+	text, center := b.s.text, b.s.center
+	num, pct, gap := b.s.num[min(ind.Decimals, 2)], b.s.pct, b.s.gap
+	if bold {
+		text, center, num, pct, gap = b.s.textBold, b.s.centerBold, b.s.numBold[min(ind.Decimals, 2)], b.s.pctBold, b.s.gapBold
+	}
+	b.set(sh, col, r, name, text)
 	col++
-	dec := ind.Decimals
 	if withUnit {
-		b.set(sh, col, r, ind.Unit, b.s.int0)
+		b.set(sh, col, r, ind.Unit, center)
 		col++
 	}
-	if a.HasTarget {
-		b.set(sh, col, r, a.TargetValue, b.s.num[min(dec, 2)])
-	} else {
-		b.set(sh, col, r, "—", b.s.int0)
+	switch {
+	case !a.HasTarget:
+		b.set(sh, col, r, reports.Placeholder, center)
+	case withUnit:
+		b.set(sh, col, r, reports.TargetText(ind, a), center)
+	default:
+		b.set(sh, col, r, round(a.TargetValue, max(ind.Decimals, 2)), num)
 	}
 	col++
 	if a.Actual.OK {
-		b.set(sh, col, r, round(a.Actual.Value, dec), b.s.num[min(dec, 2)])
+		b.set(sh, col, r, round(a.Actual.Value, ind.Decimals), num)
 	} else {
-		b.set(sh, col, r, "未报送", b.s.int0)
+		b.set(sh, col, r, lingpao.StatusMissing.Label(), center)
 	}
 	col++
 	if a.Measured() {
-		b.set(sh, col, r, a.Completion, b.s.pct)
-		b.set(sh, col+1, r, a.Expected, b.s.pct)
-		b.set(sh, col+2, r, round(a.Gap, 1), b.s.gap)
+		b.set(sh, col, r, round(a.Completion, 4), pct)
+		b.set(sh, col+1, r, round(a.Expected, 4), pct)
+		b.set(sh, col+2, r, round(a.Gap, 1), gap)
 	} else {
 		for k := 0; k < 3; k++ {
-			b.set(sh, col+k, r, "—", b.s.int0)
+			b.set(sh, col+k, r, reports.Placeholder, center)
 		}
 	}
 	col += 3
-	b.set(sh, col, r, a.Status.Label(), b.s.status[a.Status])
+	b.set(sh, col, r, a.Status.Label(), center)
 }
 
-func round(v float64, d int) float64 {
-	p := 1.0
-	for i := 0; i < d; i++ {
-		p *= 10
-	}
-	if v < 0 {
-		return -float64(int64(-v*p+0.5)) / p
-	}
-	return float64(int64(v*p+0.5)) / p
-}
+// groupHead are the columns of an indicator block.
+var groupHead = []string{"县（市、区）", "目标", "实际", "完成率", "序时进度", "差距（百分点）", "状态", "排名", "升降"}
 
-func (b *book) group(g reports.Group, p reports.Provenance) {
-	sh := sheetName(g.Name)
-	b.f.NewSheet(sh)
-	b.title(sh, fmt.Sprintf("%s（%s）", g.Name, p.PeriodLabel), 10)
-	r := 3
+// group writes one indicator group: a block per indicator (the city total, then the counties in rank
+// order) with status colours, data bars on the completion and a chart of the counties beside it.
+func (b *book) group(g reports.Group, m *reports.Monthly) {
+	sh := b.sheet(g.Name)
+	n := len(groupHead)
+	b.title(sh, fmt.Sprintf("%s（%s）", g.Name, m.Provenance.PeriodLabel), note(m.Issuer, m.Provenance), n)
+	r := 4
 	for _, t := range g.Tables {
 		ind := t.Indicator
-		b.set(sh, 1, r, fmt.Sprintf("%s（%s，%s）", ind.Name, ind.Unit, ind.Kind.Label()), b.s.textBold[0])
-		c2, _ := excelize.CoordinatesToCellName(10, r)
-		b.f.MergeCell(sh, fmt.Sprintf("A%d", r), c2)
-		r++
-		heads := []string{"县（市、区）", "目标", "实际", "完成率", "序时进度", "差距（百分点）", "状态", "排名", "升降"}
-		for i, h := range heads {
-			b.set(sh, i+1, r, h, b.s.head[0])
+		b.set(sh, 1, r, fmt.Sprintf("%s（%s，%s）", ind.Name, ind.Unit, ind.Kind.Label()), b.s.sub)
+		b.check(b.f.MergeCell(sh, cell(1, r), cell(n, r)))
+		b.header(sh, r+1, groupHead...)
+		top := r + 1
+		b.assessment(sh, r+2, t.Total.Name, ind, t.Total.A, false, true)
+		b.set(sh, 8, r+2, "", b.s.centerBold)
+		b.set(sh, 9, r+2, "", b.s.centerBold)
+		first := r + 3
+		row := first
+		for _, x := range t.Ranked() {
+			b.assessment(sh, row, x.Name, ind, x.A, false, false)
+			b.set(sh, 8, row, reports.RankText(x.A.Rank), b.s.center)
+			b.set(sh, 9, row, reports.MoveText(x), b.s.center)
+			row++
 		}
-		r++
-		b.row(sh, r, t.Total, &ind, false)
-		b.f.SetCellStyle(sh, fmt.Sprintf("A%d", r), fmt.Sprintf("A%d", r), b.s.textBold[0])
-		r++
-		for _, row := range t.Rows {
-			b.row(sh, r, row, &ind, false)
-			if row.A.Rank > 0 {
-				b.set(sh, 8, r, row.A.Rank, b.s.int0)
-			} else {
-				b.set(sh, 8, r, "—", b.s.int0)
-			}
-			b.set(sh, 9, r, moveText(row), b.s.int0)
-			r++
+		last := row - 1
+		b.colors(sh, fmt.Sprintf("G%d:G%d", r+2, last), statusLabels...)
+		if last >= first {
+			b.dataBar(sh, fmt.Sprintf("D%d:D%d", first, last), 1.2)
 		}
-		r++
+		if t.HasCountyTargets() && last >= first {
+			b.chart(sh, cell(n+2, top), ind, t, first, last)
+		}
+		r = max(row+2, top+19) // room for the chart beside a short block
 	}
-	b.f.SetColWidth(sh, "A", "A", 16)
-	b.f.SetColWidth(sh, "B", "I", 12)
-	b.page(sh, 2)
+	b.widths(sh, 16, 12, 12, 12, 12, 13, 11, 8, 8)
+	b.freeze(sh, 2, 4)
+	b.page(sh, 2, false)
 }
 
-// moveText renders a rank movement: ↑3, ↓2, — (unchanged), 新 (not ranked last period).
-func moveText(r reports.Row) string {
-	switch {
-	case r.A.Rank == 0:
-		return ""
-	case r.PrevRank == 0:
-		return "新"
-	case r.Move > 0:
-		return fmt.Sprintf("↑%d", r.Move)
-	case r.Move < 0:
-		return fmt.Sprintf("↓%d", -r.Move)
+// chart draws the counties of a block as columns against a line: completion against 序时进度, or —
+// for a rate or a growth — the actual figure against the target.
+func (b *book) chart(sh, at string, ind lingpao.Indicator, t reports.Table, first, last int) {
+	q := "'" + strings.ReplaceAll(sh, "'", "''") + "'"
+	rng := func(col string) string { return fmt.Sprintf("%s!$%s$%d:$%s$%d", q, col, first, col, last) }
+	cats := rng("A")
+	bars, line := excelize.ChartSeries{Name: "完成率", Categories: cats, Values: rng("D")}, excelize.ChartSeries{Name: "序时进度", Categories: cats, Values: rng("E")}
+	title := "各县（市、区）" + reports.Subject(ind) + "完成率与序时进度"
+	numFmt := "0%"
+	a := t.Total.A
+	if a.HasTarget && (a.Target.Form == lingpao.FormRate || a.Target.Form == lingpao.FormGrowth) {
+		bars.Name, bars.Values = "实际", rng("C")
+		line.Name, line.Values = "目标", rng("B")
+		title = "各县（市、区）" + ind.Name + "与目标"
+		numFmt = "0.0"
 	}
-	return "—"
+	bars.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"5B9BD5"}}
+	line.Line = excelize.LineOptions{Width: 1.5}
+	line.Marker = excelize.ChartMarker{Symbol: "none"}
+	line.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"C00000"}}
+	gap := uint(60)
+	font := excelize.Font{Family: "宋体", Size: 9}
+	b.check(b.f.AddChart(sh, at, &excelize.Chart{
+		Type: excelize.Col, Series: []excelize.ChartSeries{bars},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title, Font: &excelize.Font{Family: "宋体", Size: 11, Bold: true}}}},
+		Dimension: excelize.ChartDimension{Width: 640, Height: 340},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		XAxis:     excelize.ChartAxis{Font: font},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: font, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt}},
+		GapWidth:  &gap,
+	}, &excelize.Chart{Type: excelize.Line, Series: []excelize.ChartSeries{line}}))
 }
 
-// sheetName trims a name to Excel's 31-character sheet-name limit and removes forbidden characters.
-func sheetName(s string) string {
-	r := []rune(s)
-	out := make([]rune, 0, len(r))
-	for _, c := range r {
-		switch c {
-		case ':', '\\', '/', '?', '*', '[', ']':
-			continue
-		}
-		out = append(out, c)
-	}
-	if len(out) > 31 {
-		out = out[:31]
-	}
-	return string(out)
-}
+// clusterHead are the cluster sheet's columns after 县 and 集群.
+var clusterHead = []string{"营业收入（亿元）", "同比增速（%）", "专精特新（家）", "小巨人（家）", "“领跑者”（家）", "新增发明专利（件）", "“领跑者”研发投入占比（%）"}
 
 func (b *book) clusters(m *reports.Monthly) {
-	const sh = "集群情况"
-	b.f.NewSheet(sh)
-	heads := []string{"县（市、区）", "集群", "营业收入（亿元）", "同比增速（%）", "专精特新（家）", "小巨人（家）", "“领跑者”（家）", "新增发明专利（件）", "“领跑者”研发投入占比（%）"}
-	b.title(sh, "特色产业集群主要指标（"+m.Provenance.PeriodLabel+"）", len(heads))
-	for i, h := range heads {
-		b.set(sh, i+1, 3, h, b.s.head[0])
-	}
+	sh := b.sheet("集群情况")
+	heads := append([]string{"县（市、区）", "集群", "省级重点"}, clusterHead...)
+	b.title(sh, "特色产业集群主要指标（"+m.Provenance.PeriodLabel+"）", note(m.Issuer, m.Provenance), len(heads))
+	b.header(sh, 3, heads...)
 	decs := []int{2, 1, 0, 0, 0, 0, 2}
 	for i, c := range m.Clusters {
 		r := 4 + i
-		b.set(sh, 1, r, c.County, b.s.text[0])
+		b.set(sh, 1, r, c.County, b.s.text)
 		name := c.Cluster.Name
 		if c.Cluster.Example {
 			name += "（示例）"
 		}
-		b.set(sh, 2, r, name, b.s.text[0])
+		b.set(sh, 2, r, name, b.s.text)
+		key := ""
+		if c.Cluster.ProvinceKey {
+			key = "是"
+		}
+		b.set(sh, 3, r, key, b.s.center)
 		for j, code := range reports.ClusterIndicators {
 			if v, ok := c.Values[code]; ok {
-				b.set(sh, 3+j, r, round(v, decs[j]), b.s.num[min(decs[j], 2)])
+				b.set(sh, 4+j, r, round(v, decs[j]), b.s.num[decs[j]])
 			} else {
-				b.set(sh, 3+j, r, "未报送", b.s.int0)
+				b.set(sh, 4+j, r, lingpao.StatusMissing.Label(), b.s.center)
 			}
 		}
 	}
-	b.f.SetColWidth(sh, "A", "A", 14)
-	b.f.SetColWidth(sh, "B", "B", 22)
-	b.f.SetColWidth(sh, "C", "I", 13)
-	b.f.SetPanes(sh, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 3, TopLeftCell: "C4", ActivePane: "bottomRight"})
-	b.page(sh, 3)
+	if n := len(m.Clusters); n > 0 {
+		b.dataBar(sh, fmt.Sprintf("D4:D%d", 3+n), maxValue(m.Clusters, "revenue_ytd"))
+	}
+	b.widths(sh, 14, 24, 8, 13, 12, 12, 12, 12, 14, 16)
+	b.freeze(sh, 3, 4)
+	b.page(sh, 3, false)
 }
 
-func (b *book) reporting(rr lingpao.ReportingRate, p reports.Provenance) {
-	const sh = "报送情况"
-	b.f.NewSheet(sh)
-	heads := []string{"县（市、区）", "状态", "截止日期", "首次受理时间", "在用版本", "在用文件", "退回次数"}
-	b.title(sh, "报送情况（"+p.PeriodLabel+"）", len(heads))
-	for i, h := range heads {
-		b.set(sh, i+1, 3, h, b.s.head[0])
+func maxValue(rows []reports.ClusterRow, code string) float64 {
+	m := 1.0
+	for _, r := range rows {
+		m = max(m, r.Values[code])
 	}
-	names := map[string]string{}
-	for _, s := range p.Sources {
-		names[s.Org] = s.Name
+	return m
+}
+
+func (b *book) ranking(m *reports.Monthly) {
+	sh := b.sheet("综合排名")
+	heads := []string{"排名", "县（市、区）", "综合得分", "计入指标（项）", "滞后指标（项）", "升降", "榜单"}
+	b.title(sh, fmt.Sprintf("县（市、区）综合排名（%s）", m.Provenance.PeriodLabel), note(m.Issuer, m.Provenance), len(heads))
+	b.set(sh, 1, 3, fmt.Sprintf("综合得分为各项指标“100＋与序时进度的差距”（差距以±%s个百分点为限）按权重的平均值，100分即与序时进度同步。",
+		lingpao.FormatNumber(m.Ranking.GapCap, 0)), b.s.note)
+	b.check(b.f.MergeCell(sh, "A3", cell(len(heads), 3)))
+	b.check(b.f.SetRowHeight(sh, 3, 28))
+	b.header(sh, 4, heads...)
+	list := map[string]string{}
+	for _, r := range m.Ranking.Red {
+		list[r.Org] = "红榜"
 	}
+	for _, r := range m.Ranking.Black {
+		list[r.Org] = "黑榜"
+	}
+	for i, x := range m.Ranking.Rows {
+		r := 5 + i
+		b.set(sh, 1, r, reports.RankText(x.Rank), b.s.center)
+		b.set(sh, 2, r, x.Name, b.s.text)
+		if x.Rank > 0 {
+			b.set(sh, 3, r, round(x.Score.Score, 2), b.s.score)
+		} else {
+			b.set(sh, 3, r, reports.Placeholder, b.s.center)
+		}
+		b.set(sh, 4, r, x.Measured, b.s.center)
+		b.set(sh, 5, r, x.Lagging, b.s.center)
+		b.set(sh, 6, r, lingpao.MoveArrow(x.PrevRank, x.Rank), b.s.center)
+		b.set(sh, 7, r, list[x.Org], b.s.center)
+	}
+	if n := len(m.Ranking.Rows); n > 0 {
+		b.colors(sh, fmt.Sprintf("G5:G%d", 4+n), "红榜", "黑榜")
+	}
+	b.widths(sh, 8, 16, 12, 14, 14, 8, 10)
+	b.freeze(sh, 1, 5)
+	b.page(sh, 4, true)
+}
+
+func (b *book) ladder(m *reports.Monthly) {
+	sh := b.sheet("督办清单")
+	heads := []string{"序号", "县（市、区）", "督办事项", "督办等级", "连续月数", "起始日期", "事由", "本期新增"}
+	b.title(sh, fmt.Sprintf("督办清单（截至%s）", m.Provenance.PeriodLabel), note(m.Issuer, m.Provenance), len(heads))
+	var counts []string
+	for _, c := range m.Ladder.Counts {
+		counts = append(counts, fmt.Sprintf("%s%d项", c.Level.Label(), c.N))
+	}
+	b.set(sh, 1, 3, fmt.Sprintf("督办事项%d项，涉及%d个县（市、区）：%s；本期新增或升级%d项，解除%d项。", len(m.Ladder.Rows), m.Ladder.Counties, strings.Join(counts, "、"), m.Ladder.Raised, m.Ladder.Cleared), b.s.note)
+	b.check(b.f.MergeCell(sh, "A3", cell(len(heads), 3)))
+	b.header(sh, 4, heads...)
+	r := 5
+	write := func(rows []reports.LadderRow, seq bool) {
+		for i, x := range rows {
+			b.set(sh, 1, r, i+1, b.s.center)
+			b.set(sh, 2, r, x.Name, b.s.text)
+			b.set(sh, 3, r, x.Item, b.s.text)
+			b.set(sh, 4, r, x.Level.Label(), b.s.center)
+			b.set(sh, 5, r, x.Streak, b.s.center)
+			since := ""
+			if !x.Since.IsZero() {
+				since = lingpao.FormatDate(x.Since)
+			}
+			b.set(sh, 6, r, since, b.s.center)
+			b.set(sh, 7, r, x.Reason, b.s.text)
+			newText := ""
+			if x.New && seq {
+				newText = "是"
+			}
+			b.set(sh, 8, r, newText, b.s.center)
+			r++
+		}
+	}
+	write(m.Ladder.Rows, true)
+	if r > 5 {
+		b.colors(sh, fmt.Sprintf("D5:D%d", r-1), "警示", "约谈", "通报", "报告", "问责")
+	}
+	if len(m.Ladder.ClearedRows) > 0 {
+		r++
+		b.set(sh, 1, r, "本期解除督办", b.s.sub)
+		r++
+		b.header(sh, r, "序号", "县（市、区）", "督办事项", "原督办等级", "此前连续月数", "解除日期", "事由", "")
+		r++
+		write(m.Ladder.ClearedRows, false)
+	}
+	b.widths(sh, 6, 14, 30, 10, 10, 12, 60, 10)
+	b.freeze(sh, 3, 5)
+	b.page(sh, 4, false)
+}
+
+func (b *book) reporting(m *reports.Monthly) {
+	sh := b.sheet("报送情况")
+	rr := m.Reporting
+	heads := []string{"县（市、区）", "报送状态", "截止日期", "首次受理时间", "采用版本", "采用文件", "退回次数"}
+	b.title(sh, "报送情况（"+rr.Month.Label()+"）", note(m.Issuer, m.Provenance), len(heads))
+	b.set(sh, 1, 3, fmt.Sprintf("应报%d个，已报%d个（按时%d个，逾期%d个），未报送%d个，退回待重报%d个，未到截止日%d个；报送率%s。",
+		rr.Expected, rr.Received, rr.OnTime, rr.Late, rr.Missing, rr.Rejected, rr.NotDue, reports.Pct(rr.Rate())), b.s.note)
+	b.check(b.f.MergeCell(sh, "A3", cell(len(heads), 3)))
+	b.header(sh, 4, heads...)
 	for i, c := range rr.Counties {
-		r := 4 + i
-		name := names[c.Org]
-		if name == "" {
-			name = c.Org
-		}
-		b.set(sh, 1, r, name, b.s.text[0])
-		st := lingpao.StatusOnTrack
-		switch c.State {
-		case lingpao.ReportLate:
-			st = lingpao.StatusBehind
-		case lingpao.ReportMissing, lingpao.ReportRejected:
-			st = lingpao.StatusFarBehind
-		}
-		b.set(sh, 2, r, c.State.Label(), b.s.status[st])
-		b.set(sh, 3, r, lingpao.FormatDate(c.Deadline), b.s.int0)
+		r := 5 + i
+		b.set(sh, 1, r, m.Provenance.Name(c.Org), b.s.text)
+		b.set(sh, 2, r, c.State.Label(), b.s.center)
+		b.set(sh, 3, r, lingpao.FormatDate(c.Deadline), b.s.center)
+		first, ver, file := "", "", ""
 		if c.First != nil {
-			b.set(sh, 4, r, c.First.ReceivedAt.In(lingpao.Beijing).Format("2006-01-02 15:04"), b.s.int0)
+			first = c.First.ReceivedAt.In(lingpao.Beijing).Format("2006-01-02 15:04")
 		}
 		if c.Current != nil {
-			b.set(sh, 5, r, fmt.Sprintf("第%d版", c.Current.Version), b.s.int0)
-			b.set(sh, 6, r, c.Current.FileName, b.s.text[0])
+			ver, file = fmt.Sprintf("第%d版", c.Current.Version), c.Current.FileName
 		}
-		b.set(sh, 7, r, c.Rejected, b.s.int0)
+		b.set(sh, 4, r, first, b.s.center)
+		b.set(sh, 5, r, ver, b.s.center)
+		b.set(sh, 6, r, file, b.s.text)
+		b.set(sh, 7, r, c.Rejected, b.s.center)
 	}
-	b.f.SetColWidth(sh, "A", "A", 14)
-	b.f.SetColWidth(sh, "B", "E", 16)
-	b.f.SetColWidth(sh, "F", "F", 28)
-	b.page(sh, 3)
+	if n := len(rr.Counties); n > 0 {
+		b.colors(sh, fmt.Sprintf("B5:B%d", 4+n), "按时报送", "逾期报送", lingpao.StatusMissing.Label(), "已退回待重报")
+	}
+	b.widths(sh, 14, 14, 12, 18, 10, 36, 10)
+	b.freeze(sh, 2, 5)
+	b.page(sh, 4, false)
 }
 
-func (b *book) sources(p reports.Provenance) {
-	const sh = "数据来源"
-	b.f.NewSheet(sh)
-	b.title(sh, "数据来源（各县报送版本）", 5)
-	b.set(sh, 1, 2, fmt.Sprintf("期间：%s；数据截止：%s；目标版本：%d；lingpao %s", p.PeriodLabel, p.CutOff.In(lingpao.Beijing).Format("2006-01-02 15:04"), p.TargetsVersion, p.Version), b.s.note[0])
-	b.f.MergeCell(sh, "A2", "E2")
-	for i, h := range []string{"县（市、区）", "报送编号", "版本", "文件", "受理时间"} {
-		b.set(sh, i+1, 3, h, b.s.head[0])
+func (b *book) issues(m *reports.Monthly) {
+	sh := b.sheet("问题台账")
+	heads := []string{"县（市、区）", "问题描述", "类别", "涉及企业", "责任部门", "办理状态", "提出日期", "办结日期"}
+	b.title(sh, "问题台账（"+m.Provenance.PeriodLabel+"）", note(m.Issuer, m.Provenance), len(heads))
+	var st, ca []string
+	for _, c := range m.Issues.ByStatus {
+		st = append(st, fmt.Sprintf("%s%d项", c.Label, c.N))
 	}
-	for i, s := range p.Sources {
-		r := 4 + i
-		b.set(sh, 1, r, s.Name, b.s.text[0])
-		b.set(sh, 2, r, s.Submission, b.s.int0)
-		b.set(sh, 3, r, fmt.Sprintf("第%d版", s.Version), b.s.int0)
-		b.set(sh, 4, r, s.File, b.s.text[0])
-		b.set(sh, 5, r, s.ReceivedAt.In(lingpao.Beijing).Format("2006-01-02 15:04"), b.s.int0)
+	for _, c := range m.Issues.ByCategory {
+		ca = append(ca, fmt.Sprintf("%s%d项", c.Label, c.N))
 	}
-	for i, name := range p.Missing {
-		r := 4 + len(p.Sources) + i
-		b.set(sh, 1, r, name, b.s.text[0])
-		b.set(sh, 4, r, "未报送", b.s.text[0])
+	summary := fmt.Sprintf("共%d项。", len(m.Issues.Rows))
+	if len(st) > 0 {
+		summary = fmt.Sprintf("共%d项。按办理状态：%s；按类别：%s。", len(m.Issues.Rows), strings.Join(st, "、"), strings.Join(ca, "、"))
 	}
-	b.f.SetColWidth(sh, "A", "A", 14)
-	b.f.SetColWidth(sh, "B", "C", 10)
-	b.f.SetColWidth(sh, "D", "D", 30)
-	b.f.SetColWidth(sh, "E", "E", 18)
+	b.set(sh, 1, 3, summary, b.s.note)
+	b.check(b.f.MergeCell(sh, "A3", cell(len(heads), 3)))
+	b.header(sh, 4, heads...)
+	for i, x := range m.Issues.Rows {
+		r := 5 + i
+		for j, v := range []string{x.County, x.Description, x.Category, x.Enterprise, x.Department, x.Status, x.Raised, x.Closed} {
+			style := b.s.text
+			if j >= 5 {
+				style = b.s.center
+			}
+			b.set(sh, j+1, r, v, style)
+		}
+	}
+	b.widths(sh, 14, 44, 10, 26, 20, 12, 12, 12)
+	b.freeze(sh, 2, 5)
+	b.page(sh, 4, false)
+}
+
+// roster writes the merged enterprise roster with a StreamWriter: thousands of rows at province
+// scale. The dimension is set before the first row, and the sheet is not touched after Flush.
+func (b *book) roster(m *reports.Monthly) {
+	if b.err != nil {
+		return
+	}
+	sh := b.sheet("企业名录")
+	heads := []string{"县（市、区）", "集群", "企业名称", "统一社会信用代码", "标签", "本年累计营业收入（万元）", "本年累计研发投入（万元）", "备注"}
+	last := 2 + len(m.Roster)
+	b.check(b.f.SetSheetDimension(sh, "A1:"+cell(len(heads), last)))
+	sw, err := b.f.NewStreamWriter(sh)
+	if err != nil {
+		b.check(err)
+		return
+	}
+	b.streamed = append(b.streamed, sh)
+	for i, w := range []float64{14, 22, 34, 22, 24, 16, 16, 30} {
+		b.check(sw.SetColWidth(i+1, i+1, w))
+	}
+	b.check(sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}))
+	b.check(sw.SetRow("A1", []any{excelize.Cell{StyleID: b.s.sub, Value: fmt.Sprintf("企业名录（%s，%d家）", m.Provenance.PeriodLabel, len(m.Roster))}}))
+	row := make([]any, len(heads))
+	for i, h := range heads {
+		row[i] = excelize.Cell{StyleID: b.s.head, Value: h}
+	}
+	b.check(sw.SetRow("A2", row))
+	money := func(v *float64) any {
+		if v == nil {
+			return excelize.Cell{StyleID: b.s.center, Value: lingpao.StatusMissing.Label()}
+		}
+		return excelize.Cell{StyleID: b.s.num[2], Value: round(*v, 2)}
+	}
+	for i, e := range m.Roster {
+		cells := []any{
+			excelize.Cell{StyleID: b.s.text, Value: e.County}, excelize.Cell{StyleID: b.s.text, Value: e.Cluster},
+			excelize.Cell{StyleID: b.s.text, Value: e.Name}, excelize.Cell{StyleID: b.s.center, Value: e.USCC},
+			excelize.Cell{StyleID: b.s.text, Value: strings.Join(e.Tags, "、")}, money(e.Revenue), money(e.RnD),
+			excelize.Cell{StyleID: b.s.text, Value: e.Remark},
+		}
+		if err := sw.SetRow(cell(1, 3+i), cells); err != nil {
+			b.check(err)
+			return
+		}
+	}
+	b.check(sw.Flush())
+	// Print titles are a defined name of the workbook, not part of the streamed sheet.
+	b.check(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$2", sh), Scope: sh}))
+}
+
+func (b *book) sources(p reports.Provenance, issuer string) {
+	sh := b.sheet("数据来源")
+	heads := []string{"县（市、区）", "报送编号", "版本", "文件", "受理时间"}
+	b.title(sh, "数据来源（各县报送版本）", note(issuer, p), len(heads))
+	b.header(sh, 3, heads...)
+	r := 4
+	for _, s := range p.Sources {
+		b.set(sh, 1, r, s.Name, b.s.text)
+		b.set(sh, 2, r, s.Submission, b.s.center)
+		b.set(sh, 3, r, fmt.Sprintf("第%d版", s.Version), b.s.center)
+		b.set(sh, 4, r, s.File, b.s.text)
+		b.set(sh, 5, r, s.ReceivedAt.In(lingpao.Beijing).Format("2006-01-02 15:04"), b.s.center)
+		r++
+	}
+	for _, name := range p.Missing {
+		b.set(sh, 1, r, name, b.s.text)
+		b.set(sh, 4, r, lingpao.StatusMissing.Label(), b.s.text)
+		r++
+	}
+	r++
+	r = b.paragraph(sh, r, len(heads), reports.ProvenanceNote(p, "表"), 14+10+10+30+18, b.s.note)
+	if len(p.Errata) > 0 {
+		r++
+		b.set(sh, 1, r, fmt.Sprintf("更正说明（%s）", p.EditionLabel()), b.s.sub)
+		r++
+		b.header(sh, r, "县（市、区）", "项目", "原数据", "更正为", "")
+		for _, c := range p.Errata {
+			r++
+			b.set(sh, 1, r, c.Name, b.s.text)
+			b.set(sh, 2, r, c.Item, b.s.text)
+			b.set(sh, 3, r, c.Old, b.s.center)
+			b.set(sh, 4, r, c.New, b.s.center)
+		}
+	}
+	b.widths(sh, 14, 30, 12, 36, 18)
+	b.page(sh, 3, false)
 }
