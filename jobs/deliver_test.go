@@ -180,3 +180,40 @@ func TestReceiptsAndRejectedReminder(t *testing.T) {
 		t.Errorf("reminder mail body:\n%s", remind.Body)
 	}
 }
+
+// TestFailedJobReportedToAdmins: a job that keeps failing (here the bulletin, whose configured font
+// does not exist) is retried with backoff, three times, then the admins get one e-mail naming the job,
+// its scheduled time, every attempt's error and the command to run it again.
+func TestFailedJobReportedToAdmins(t *testing.T) {
+	r := newRig(t, "2025-10-10 08:00", func(c *lingpao.Config) {
+		c.Fonts.Regular = filepath.Join(t.TempDir(), "没有这个字体.ttf")
+		for _, j := range []*lingpao.JobConfig{&c.Jobs.Poll, &c.Jobs.Remind, &c.Jobs.Monthly, &c.Jobs.Half, &c.Jobs.Annual, &c.Jobs.Deliver} {
+			j.Disabled = true
+		}
+	})
+	ctx := context.Background()
+	if err := r.svc.Scheduler.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.drive(bj("2025-10-10 12:00"))
+	runs := r.runs(sqlite.JobRunFilter{Job: lingpao.JobQuarterly})
+	if len(runs) != 1 || runs[0].Outcome != lingpao.RunFailed || runs[0].Attempts != 4 || strings.Count(runs[0].Error, "\n") != 3 ||
+		!runs[0].Ended.Equal(bj("2025-10-10 10:10")) {
+		t.Fatalf("bulletin runs %+v", runs)
+	}
+	if _, err := r.svc.Deliver(ctx, r.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got := r.received()
+	if len(got) != 1 || got[0].To != "admin@example.gov.cn" || got[0].Subject != "【lingpao 任务失败】季度通报（quarterly）2025-10-10 09:00" {
+		t.Fatalf("mails %+v", got)
+	}
+	for _, want := range []string{"已尝试 4 次", "第4次：", "没有这个字体.ttf", "lingpao jobs run quarterly --now 2025-10-10T09:00"} {
+		if !strings.Contains(got[0].Body, want) {
+			t.Errorf("admin mail lacks %q:\n%s", want, got[0].Body)
+		}
+	}
+	if h, _ := r.svc.Health(ctx); h.OK || !strings.Contains(strings.Join(h.Problems, ";"), "任务 quarterly") {
+		t.Errorf("health %+v", h)
+	}
+}
