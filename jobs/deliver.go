@@ -29,11 +29,15 @@ const deliverBatch = 200
 func (s *Service) Deliver(ctx context.Context, at time.Time) (scheduler.Result, error) {
 	var res scheduler.Result
 	if s.Mailer == nil {
-		pending, err := s.W.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryPending, Limit: 1})
+		// Mail was configured once and is not now: the queue waits (and Health says so) rather than
+		// failing a run every minute.
+		pending, err := s.W.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryPending})
 		if err != nil || len(pending) == 0 {
 			return res, err
 		}
-		return res, lingpao.Errorf(lingpao.EINVALID, "邮件队列中有待发送的邮件，但没有配置邮件服务器（mail.smtp.host）：请配置后重启 lingpao serve。")
+		res.Summary = fmt.Sprintf("%d 封邮件待发送，但没有配置邮件服务器（mail.smtp.host）：请配置后重启 lingpao serve。", len(pending))
+		s.Log.Warn(res.Summary)
+		return res, nil
 	}
 	mcfg := s.W.Config.Mail
 	var sent, failed int

@@ -217,3 +217,24 @@ func TestFailedJobReportedToAdmins(t *testing.T) {
 		t.Errorf("health %+v", h)
 	}
 }
+
+// TestMailSwitchedOff: mail queued while mail was configured waits when the server is removed from
+// the configuration; the mail job says so without failing, and the health check reports it.
+func TestMailSwitchedOff(t *testing.T) {
+	r := newRig(t, "2025-10-09 09:00", nil)
+	ctx := context.Background()
+	if _, err := r.svc.Scheduler.RunNow(ctx, lingpao.JobMonthly, bj("2025-10-09 09:00")); err != nil {
+		t.Fatal(err)
+	}
+	r.svc.Mailer = nil
+	res, err := r.svc.Deliver(ctx, r.clk.Now())
+	if err != nil || !strings.Contains(res.Summary, "2 封邮件待发送，但没有配置邮件服务器") {
+		t.Errorf("deliver without a server: %q %v", res.Summary, err)
+	}
+	if h, _ := r.svc.Health(ctx); h.OK || !strings.Contains(strings.Join(h.Problems, ";"), "没有配置邮件服务器") {
+		t.Errorf("health %+v", h)
+	}
+	if pending, _ := r.w.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryPending}); len(pending) != 2 {
+		t.Errorf("%d pending, want the 2 dispatch mails kept", len(pending))
+	}
+}

@@ -201,6 +201,13 @@ func (s *Service) Health(ctx context.Context) (Health, error) {
 	if n > 0 {
 		h.Problems = append(h.Problems, fmt.Sprintf("%d 封邮件多次发送失败，仍在重试", n))
 	}
+	if s.Mailer == nil {
+		if pending, err := s.W.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryPending}); err != nil {
+			return h, err
+		} else if len(pending) > 0 {
+			h.Problems = append(h.Problems, fmt.Sprintf("%d 封邮件待发送，但没有配置邮件服务器（mail.smtp.host）", len(pending)))
+		}
+	}
 	h.OK = len(h.Problems) == 0
 	return h, nil
 }
