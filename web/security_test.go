@@ -444,3 +444,47 @@ func TestUploadNeverTakesAPartialCopy(t *testing.T) {
 		t.Errorf("submissions of 井陉矿区: %v, %v", subs, err)
 	}
 }
+
+// TestChangePassword checks the current password, ends the user's other sessions and keeps this one.
+func TestChangePassword(t *testing.T) {
+	st := newSite(t, Options{})
+	b := st.login(staffName)
+	other := st.login(staffName)
+	tok := b.token("/account")
+	for _, tc := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"current": {"wrong"}, "new": {"new-password-1"}, "confirm": {"new-password-1"}}, "当前密码不正确"},
+		{url.Values{"current": {password}, "new": {"new-password-1"}, "confirm": {"new-password-2"}}, "不一致"},
+		{url.Values{"current": {password}, "new": {"short"}, "confirm": {"short"}}, "至少 8 个字符"},
+	} {
+		tc.form.Set("csrf", tok)
+		if res := b.post("/account/password", tc.form); res.code != http.StatusBadRequest || !strings.Contains(res.body, tc.want) {
+			t.Errorf("%v: %d, want 400 with %q", tc.form, res.code, tc.want)
+		}
+	}
+	res := b.post("/account/password", url.Values{"csrf": {tok}, "current": {password}, "new": {"new-password-1"}, "confirm": {"new-password-1"}})
+	if res.code != http.StatusSeeOther {
+		t.Fatalf("change: %d\n%s", res.code, res.body)
+	}
+	if res := b.get("/account?changed=1"); res.code != http.StatusOK || !strings.Contains(res.body, "密码已修改") {
+		t.Errorf("this session after the change: %d", res.code)
+	}
+	if res := other.get("/"); res.code != http.StatusSeeOther {
+		t.Errorf("the other session survived the change: %d", res.code)
+	}
+	if res := st.browser().tryLogin(staffName, password); res.code != http.StatusUnauthorized {
+		t.Errorf("old password still logs in: %d", res.code)
+	}
+	if res := st.browser().tryLogin(staffName, "new-password-1"); res.code != http.StatusSeeOther {
+		t.Errorf("new password: %d", res.code)
+	}
+	if n := st.auditActions()["password"]; n != 1 {
+		t.Errorf("password changes in the audit log: %d", n)
+	}
+	page := st.login(adminName).get("/audit?action=password")
+	if page.code != http.StatusOK || !strings.Contains(page.body, "修改密码") || !strings.Contains(page.body, staffName) || strings.Contains(page.body, `<td class="nowrap">登录</td>`) {
+		t.Errorf("the admin's audit page: %d", page.code)
+	}
+}
