@@ -93,7 +93,9 @@ func (g *generator) roster(org lingpao.OrgUnit, clusters []lingpao.Cluster, m li
 			e.Revenue = &rev
 			share := 0.01 + rng.Float64()*0.02
 			if e.HasTag(lingpao.TagLeader) {
-				share = 0.026 + rng.Float64()*0.02
+				// Front-runners invest about 3.9% of revenue in R&D (the plan asks 3.5%), less in a
+				// county that lags.
+				share = 0.033 + rng.Float64()*0.012 + 0.02*(perf(g.seed, org)-1)
 			}
 			rnd := math.Round(rev*share*100) / 100
 			e.RnD = &rnd
@@ -116,7 +118,7 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 	clusters := cat.ClustersOf(org.Code)
 	f := filled{org: org, month: m, values: map[string]map[string]float64{}, clusters: clusters, remarks: map[string]string{}}
 	rng := rand.New(rand.NewPCG(g.seed, hash("return", org.Code, m.String())))
-	p := perf(g.seed, org.Code)
+	p := perf(g.seed, org)
 	weights := make([]float64, len(clusters))
 	for i, c := range clusters {
 		weights[i] = 1 + unit(g.seed, "weight", c.Code)*2
@@ -129,16 +131,18 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 	}
 	elapsed := float64(m.N) / 12
 
-	// Stocks with chained milestones: from the 2023 level toward the 2025 level at the county's pace.
+	// Stocks with chained milestones: from the 2023 level toward the 2025 level at the county's pace
+	// (the months since the end of 2023 over the 24 of the stage).
 	for _, ind := range []string{"srdi_sme", "little_giant", "listed"} {
-		t25, ok25 := allocation(cat, org.Code, ind, m.Year)
-		t23, ok23 := allocation(cat, org.Code, ind, m.Year-2)
+		t25, ok25 := allocation(cat, org.Code, ind, 2025)
+		t23, ok23 := allocation(cat, org.Code, ind, 2023)
+		stage := math.Min(float64((m.Year-2024)*12+m.N)/24, 1.2)
 		var v float64
 		switch {
 		case ok25 && ok23:
-			v = t23 + (t25-t23)*(1+elapsed)/2*p
+			v = t23 + (t25-t23)*stage*p
 		case ok25:
-			v = t25 * (0.7 + 0.3*elapsed) * p
+			v = t25 * (0.4 + 0.6*stage) * p
 		default:
 			v = float64(1 + int(unit(g.seed, ind, org.Code)*4))
 		}
@@ -153,29 +157,36 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 	// Annual flows: the allocation times the seasonal share times the county's pace.
 	for _, ind := range []string{"invention_patents_new", "srdi_sme_new", "innov_sme_new", "hitech_new", "green_factory_new"} {
 		a, ok := allocation(cat, org.Code, ind, m.Year)
+		if a25, ok25 := allocation(cat, org.Code, ind, 2025); !ok && ok25 && m.Year < 2025 {
+			a, ok = math.Round(a25*0.9), true // the year before the allocation: a little less
+		}
 		if !ok {
 			a = float64(2 + int(unit(g.seed, ind, org.Code)*6))
 		}
-		set(ind, split(math.Floor(a*seasonal(m.N)*p), weights, true))
+		set(ind, split(flow(a, seasonal(m.N), p), weights, true))
 	}
 	for _, ind := range []string{"joint_stock_new", "energy_diag_new", "standards_new", "innovation_platforms_new"} {
 		a := float64(1 + int(unit(g.seed, ind, org.Code)*5))
-		set(ind, split(math.Floor(a*seasonal(m.N)*p+0.3), weights, true))
+		set(ind, split(flow(a, seasonal(m.N), p), weights, true))
 	}
 	for i, c := range clusters {
 		v := f.values[c.Code]
-		annual := 15 + unit(g.seed, "revenue", c.Code)*220 // 亿元
-		growth := 0.02 + unit(g.seed, "growth", org.Code)*0.11
+		// Revenue grows by the county's rate each year (about the 8% of the plan at pace 1), so this
+		// year's 上年同期 column is last year's figure.
+		growth := 0.075 + unit(g.seed, "growth", org.Code)*0.04 + 0.1*(p-1)
+		annual := (15 + unit(g.seed, "revenue", c.Code)*220) / math.Pow(1+growth, float64(2025-m.Year)) // 亿元
 		v["revenue_ytd"] = math.Round(annual*seasonal(m.N)*100) / 100
 		v["revenue_ytd_ly"] = math.Round(v["revenue_ytd"]/(1+growth)*100) / 100
 		above := math.Round(20 + unit(g.seed, "above", c.Code)*120)
 		v["above_scale"] = above
 		v["rev50_firms"] = math.Floor(annual / 120)
-		base := 0.6 + 0.15*p + rng.Float64()*0.02
-		v["digital_rd_users"] = math.Min(above, math.Round(above*math.Min(0.95, base+0.1)))
-		v["digital_mgmt_users"] = math.Min(above, math.Round(above*math.Min(0.95, base+0.12)))
-		v["cloud_users"] = math.Min(above, math.Round(above*math.Min(0.9, base-0.12)))
-		v["ecommerce_users"] = math.Min(above, math.Round(above*math.Min(0.95, base+0.05)))
+		// Adoption rates around the city's targets (78%, 80%, 60%, 80%): a county at pace 1 a little
+		// above them, one far behind well below.
+		level := 0.76 + 0.27*p + rng.Float64()*0.02
+		v["digital_rd_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.78*level)))
+		v["digital_mgmt_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level)))
+		v["cloud_users"] = math.Min(above, math.Round(above*math.Min(0.9, 0.60*level)))
+		v["ecommerce_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level)))
 		v["diagnosed"] = math.Min(above, math.Round(above*math.Min(1, 0.75+0.25*p*elapsed+0.1)))
 		_ = i
 	}

@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"lingpao"
 	"lingpao/jobs"
+	"lingpao/seeds"
 	"lingpao/templates"
 )
 
@@ -20,13 +23,17 @@ import (
 type Options struct {
 	Dir    string
 	Period lingpao.Period // the last month to simulate
-	Seed   uint64
+	// From is the first month to simulate; zero means January of the year before Period, so that the
+	// reports have last year to compare with (同比) and the demo can make last year's 年终考核.
+	From lingpao.Period
+	Seed uint64
 	// Log receives one line per simulated day and report.
 	Log     io.Writer
 	Version string
 }
 
-// Summary is what a demo run produced.
+// Summary is what a demo run produced. Reports lists the report files, and the folder of the
+// county 体检表 once.
 type Summary struct {
 	Dir       string
 	Files     int
@@ -44,11 +51,17 @@ type drop struct {
 	data func() ([]byte, error)
 }
 
-// Run creates the workspace in opt.Dir and replays January to opt.Period.
+// Run creates the workspace in opt.Dir and replays opt.From to opt.Period.
 func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 	defer lingpao.Wrap(&err, "demo.Run(%s)", opt.Dir)
 	sum.Dir = opt.Dir
+	if opt.From.IsZero() {
+		opt.From = lingpao.MonthOf(opt.Period.Year-1, 1)
+	}
 	if _, err := jobs.Init(opt.Dir); err != nil {
+		return sum, err
+	}
+	if err := markKeyClusters(opt.Dir); err != nil {
 		return sum, err
 	}
 	w, err := jobs.Open(ctx, opt.Dir, opt.Version)
@@ -59,7 +72,7 @@ func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 	var clock time.Time
 	w.Now = func() time.Time { return clock }
 	g := &generator{cat: w.Catalog, cfg: w.Config, seed: opt.Seed, cal: w.Catalog.Calendar(), layout: templates.Describe(w.Catalog)}
-	drops := g.schedule(opt.Period)
+	drops := g.schedule(opt.From, opt.Period)
 	sort.SliceStable(drops, func(i, j int) bool { return drops[i].at.Before(drops[j].at) })
 	ing := w.Ingester()
 	for i := 0; i < len(drops); {
@@ -113,16 +126,32 @@ func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 		q = q.Prev() // the last complete quarter
 	}
 	reqs := []jobs.ReportRequest{{Kind: jobs.Monthly, Period: opt.Period}}
-	if q.Year == opt.Period.Year {
+	if !q.FirstMonth().Before(opt.From) {
 		reqs = append(reqs, jobs.ReportRequest{Kind: jobs.Quarterly, Period: q})
 	}
+	// The half-year summary of the year, once June is in; last year's annual assessment, when last
+	// year was simulated; every county's scorecard for the month.
+	if h := (lingpao.Period{Year: opt.Period.Year, Kind: lingpao.Half, N: 1}); opt.Period.N >= 6 && !h.FirstMonth().Before(opt.From) {
+		reqs = append(reqs, jobs.ReportRequest{Kind: jobs.Half, Period: h})
+	}
+	if y := (lingpao.Period{Year: opt.Period.Year - 1, Kind: lingpao.Year}); !y.FirstMonth().Before(opt.From) {
+		reqs = append(reqs, jobs.ReportRequest{Kind: jobs.Annual, Period: y})
+	}
+	reqs = append(reqs, jobs.ReportRequest{Kind: jobs.Scorecard, Period: opt.Period})
 	for _, req := range reqs {
 		paths, err := w.GenerateReport(ctx, req)
 		if err != nil {
 			return sum, err
 		}
-		sum.Reports = append(sum.Reports, paths...)
-		if opt.Log != nil {
+		if req.Kind == jobs.Scorecard && len(paths) > 0 {
+			sum.Reports = append(sum.Reports, filepath.Dir(paths[0])+string(filepath.Separator)) // a folder of 体检表
+		} else {
+			sum.Reports = append(sum.Reports, paths...)
+		}
+		if opt.Log != nil && req.Kind == jobs.Scorecard && len(paths) > 0 {
+			rel, _ := filepath.Rel(opt.Dir, filepath.Dir(paths[0]))
+			fmt.Fprintf(opt.Log, "%s 生成报告 %s/（%d 个县的体检表）\n", clock.Format("2006-01-02 15:04"), rel, len(paths))
+		} else if opt.Log != nil {
 			for _, p := range paths {
 				rel, _ := filepath.Rel(opt.Dir, p)
 				fmt.Fprintf(opt.Log, "%s 生成报告 %s\n", clock.Format("2006-01-02 15:04"), rel)
@@ -133,10 +162,10 @@ func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 	return sum, nil
 }
 
-// schedule plans every drop of January..last: most counties report a few days before the deadline,
+// schedule plans every drop of first..last: most counties report a few days before the deadline,
 // some late, January mostly merged into February, one county missing the last month, one file with
 // errors corrected two days later, one re-sent correction, one duplicate and one CSV in disguise.
-func (g *generator) schedule(last lingpao.Period) []drop {
+func (g *generator) schedule(first, last lingpao.Period) []drop {
 	counties := g.cat.Tree.Counties(g.cfg.City)
 	var ds []drop
 	pick := func(name string, fallback int) lingpao.OrgUnit {
@@ -151,7 +180,7 @@ func (g *generator) schedule(last lingpao.Period) []drop {
 	dup := pick("新华区", 3)
 	stray := pick("长安区", 0)
 	generated := func(m lingpao.Period) time.Time { return m.Start().AddDate(0, 0, 20).Add(10 * time.Hour) }
-	for m := lingpao.MonthOf(last.Year, 1); !last.Before(m); m = m.Add(1) {
+	for m := first; !last.Before(m); m = m.Add(1) {
 		deadline := g.cal.Deadline(m, g.cfg.DeadlineDay)
 		for _, c := range counties {
 			c, m := c, m
@@ -224,4 +253,27 @@ func plantErrors(f *excelize.File) {
 func Exists(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, lingpao.ConfigFile))
 	return err == nil
+}
+
+// keyClusters are the clusters the demo treats as 省级重点特色产业集群, for the bonus points of the
+// annual assessment. No document designates one; a real workspace marks them when the province
+// publishes its list.
+var keyClusters = []string{"130110-01", "130109-01"}
+
+// markKeyClusters writes the workspace's clusters.yaml: the seed file with keyClusters marked
+// province_key.
+func markKeyClusters(dir string) error {
+	b, err := fs.ReadFile(seeds.Embedded(), seeds.FileClusters)
+	if err != nil {
+		return err
+	}
+	s := string(b)
+	for _, code := range keyClusters {
+		entry := "  - code: " + code + "\n"
+		if !strings.Contains(s, entry) {
+			return fmt.Errorf("demo: cluster %s not in %s", code, seeds.FileClusters)
+		}
+		s = strings.Replace(s, entry, entry+"    province_key: true  # 演示数据：假定为省级重点特色产业集群\n", 1)
+	}
+	return lingpao.WriteFileBytesAtomic(filepath.Join(dir, "seeds", seeds.FileClusters), []byte(s))
 }

@@ -86,11 +86,14 @@ func (in Input) yoy(tables []Table) []YoYRow {
 	return out
 }
 
-// yoyText words the comparison with last year for the counts and flows that have both years.
+// yoyText words the comparison with last year of the headline indicators that have both years.
 func yoyText(rows []YoYRow) string {
 	var parts []string
 	missing := 0
 	for _, r := range rows {
+		if !r.Indicator.Headline {
+			continue // the narrative takes the headline indicators; the table has every one
+		}
 		if !r.Comparable() {
 			missing++
 			continue
@@ -124,7 +127,7 @@ func yoyText(rows []YoYRow) string {
 	}
 	s := "与上年同期相比，" + strings.Join(parts, "；") + "。"
 	if missing > 0 {
-		s += fmt.Sprintf("另有%d项指标上年同期无报送数据，未作比较。", missing)
+		s += fmt.Sprintf("另有%d项主要指标上年同期无报送数据，未作比较。", missing)
 	}
 	return s
 }

@@ -325,7 +325,10 @@ func rankingText(rk Ranking, opt lingpao.RankingOptions) string {
 		for _, r := range rs {
 			s = append(s, ScoreText(r.Score.Score))
 		}
-		return strings.Join(s, "、")
+		if len(s) == 1 {
+			return "为" + s[0]
+		}
+		return "分别为" + strings.Join(s, "、")
 	}
 	names := func(rs []RankRow) string {
 		var s []string
@@ -338,13 +341,13 @@ func rankingText(rk Ranking, opt lingpao.RankingOptions) string {
 	fmt.Fprintf(&b, "按%d项指标完成进度与序时进度的差距综合评分（每项差距以±%s个百分点为限，加权平均后加100分，100分为与序时进度同步）", rk.Indicators, lingpao.FormatNumber(opt.GapCap, 0))
 	switch {
 	case len(rk.Red) > 0:
-		fmt.Fprintf(&b, "，%s列入红榜，综合得分分别为%s", names(rk.Red), scores(rk.Red))
+		fmt.Fprintf(&b, "，%s列入红榜，综合得分%s", names(rk.Red), scores(rk.Red))
 	default:
 		b.WriteString("，本期没有整体超序时进度的县（市、区），红榜空缺")
 	}
 	switch {
 	case len(rk.Black) > 0:
-		fmt.Fprintf(&b, "；%s列入黑榜，综合得分分别为%s。", names(rk.Black), scores(rk.Black))
+		fmt.Fprintf(&b, "；%s列入黑榜，综合得分%s。", names(rk.Black), scores(rk.Black))
 	default:
 		b.WriteString("；本期没有整体落后于序时进度的县（市、区），黑榜空缺。")
 	}
@@ -379,7 +382,7 @@ func ladderText(l Ladder, p lingpao.Period) string {
 	if len(up) > 0 {
 		s += fmt.Sprintf("。达到通报及以上等级的涉及%s", namesCount(up, 8))
 	}
-	s += fmt.Sprintf("。%s内新增或升级督办%d项，解除督办%d项。", periodName(p), l.Raised, l.Cleared)
+	s += fmt.Sprintf("。%s内新列入或升级督办的事项%d项，解除督办%d项。", periodName(p), l.Raised, l.Cleared)
 	return s
 }
 
@@ -407,7 +410,7 @@ func reportingText(in Input, r lingpao.ReportingRate) string {
 			miss = append(miss, in.name(c.Org))
 		}
 	}
-	s := fmt.Sprintf("%s报表应报送单位%d个，按时报送%d个", r.Month.Label(), r.Expected, r.OnTime)
+	s := fmt.Sprintf("报送方面，%s报表应报送单位%d个，按时报送%d个", r.Month.Label(), r.Expected, r.OnTime)
 	if len(late) > 0 {
 		s += fmt.Sprintf("，逾期报送%d个（%s）", len(late), strings.Join(late, "、"))
 	}

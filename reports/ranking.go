@@ -101,10 +101,11 @@ type Ladder struct {
 	Counts []LevelCount `json:"counts"`
 	// Counties is how many counties have a subject under supervision.
 	Counties int `json:"counties"`
-	// Raised and Cleared count the steps up and the recoveries within the report's period.
+	// Raised and Cleared count the subjects that went up a rung, and those whose supervision ended,
+	// within the report's period.
 	Raised  int `json:"raised"`
 	Cleared int `json:"cleared"`
-	// ClearedRows are the subjects whose supervision ended within the period.
+	// ClearedRows are the steps that ended a subject's supervision within the period.
 	ClearedRows []LadderRow `json:"cleared_rows,omitempty"`
 }
 
@@ -130,6 +131,7 @@ func (in Input) ladder() Ladder {
 		return code
 	}
 	last := map[lingpao.LadderSubject]lingpao.Escalation{}
+	raised, cleared := map[lingpao.LadderSubject]bool{}, map[lingpao.LadderSubject]bool{}
 	for _, e := range in.Escalations {
 		if !e.RevokedAt.IsZero() || m.Before(e.Month) {
 			continue
@@ -140,14 +142,15 @@ func (in Input) ladder() Ladder {
 		}
 		if in.Period.Contains(e.Month) {
 			if e.Up() {
-				l.Raised++
+				raised[k] = true
 			} else if e.To == lingpao.EscNone {
-				l.Cleared++
+				cleared[k] = true
 				l.ClearedRows = append(l.ClearedRows, LadderRow{Org: e.Org, Name: in.name(e.Org), Indicator: e.Indicator, Item: item(e.Indicator),
 					Level: e.From, Streak: e.Streak, Since: e.Date, Reason: e.Reason})
 			}
 		}
 	}
+	l.Raised, l.Cleared = len(raised), len(cleared)
 	counties := map[string]bool{}
 	for k, s := range in.LadderStates {
 		if s.Level == lingpao.EscNone {

@@ -65,7 +65,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	if n < 20 {
 		t.Errorf("only %d counties reported June", n)
 	}
-	for _, want := range []string{"截至6月底", "专精特新中小企业数达到" + lingpao.FormatNumber(city.Actual.Value, 0) + "家", "第1页共", "报送方面"} {
+	for _, want := range []string{"截至2025年6月底", "专精特新中小企业达到" + lingpao.FormatNumber(city.Actual.Value, 0) + "家", "第1页共", "报送方面"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("bulletin lacks %q", want)
 		}

@@ -353,8 +353,8 @@ func reportingRow(c lingpao.CountyReport, name string) []Cell {
 }
 
 func yoyTable(title string, rows []reports.YoYRow) TableSpec {
-	t := TableSpec{Title: title, FontSize: 10, Columns: []Column{{Header: "指标", Width: 3.4, Align: AlignLeft}, {Header: "本期", Width: 1.3},
-		{Header: "上年同期", Width: 1.3}, {Header: "增减", Width: 1.3}, {Header: "增幅", Width: 1.1}}}
+	t := TableSpec{Title: title, FontSize: 10, Columns: []Column{{Header: "指标", Width: 3.4, Align: AlignLeft}, {Header: "本期", Width: 1.2},
+		{Header: "上年同期", Width: 1.2}, {Header: "增减", Width: 1.6, Align: AlignRight, NoWrap: true}, {Header: "增幅", Width: 1.1}}}
 	for _, r := range rows {
 		ind := r.Indicator
 		last, change, rate := "无数据", reports.Placeholder, reports.Placeholder
@@ -368,7 +368,7 @@ func yoyTable(title string, rows []reports.YoYRow) TableSpec {
 		if r.Comparable() {
 			change = signed(r.Change, ind.Decimals)
 			if ind.Percent() {
-				change += "个百分点"
+				change = signed(r.Change, 1) + "个百分点"
 			}
 		}
 		if r.HasRate {
