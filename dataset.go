@@ -12,6 +12,9 @@ type DataSet struct {
 	reported map[orgMonth]int64
 	// clusters lists, per county and month, the clusters that reported any value, in the order seen.
 	clusters map[orgMonth][]string
+	// base is the data set an overlay (ActualCarried) reads through: the overlay holds only the
+	// figures it carries forward, so that carrying one county does not copy every figure.
+	base *DataSet
 }
 
 type dataKey struct {
@@ -60,7 +63,19 @@ func (d *DataSet) Reported(org string, m Period) (int64, bool) {
 // Get returns the value of indicator for county org (cluster "" = the county's total) in month m.
 func (d *DataSet) Get(org, cluster, indicator string, m Period) (float64, bool) {
 	v, ok := d.values[dataKey{org, cluster, indicator, m}]
+	if !ok && d.base != nil {
+		return d.base.Get(org, cluster, indicator, m)
+	}
 	return v, ok
+}
+
+// clustersAt returns the clusters county om.Org reported in month om.Month, through to the base of an
+// overlay.
+func (d *DataSet) clustersAt(om orgMonth) []string {
+	if cls, ok := d.clusters[om]; ok || d.base == nil {
+		return cls
+	}
+	return d.base.clustersAt(om)
 }
 
 // Actual is an indicator's value for a set of counties at one month, with what it was computed from.
@@ -154,7 +169,7 @@ func (d *DataSet) Actual(cat *Catalog, ind Indicator, orgs []string, cluster str
 // cluster is "" and the county reported by cluster), else takes them for cluster itself. ok is false
 // when no cluster has both.
 func (d *DataSet) pair(org, cluster string, m Period, get func(cluster string) (float64, float64, bool)) (x, y float64, ok bool) {
-	cls := d.clusters[orgMonth{org, m}]
+	cls := d.clustersAt(orgMonth{org, m})
 	if cluster != "" || len(cls) == 0 {
 		return get(cluster)
 	}
@@ -219,14 +234,7 @@ func (d *DataSet) ActualCarried(cat *Catalog, ind Indicator, orgs []string, clus
 
 // overlay returns a data set that reads d but can take extra values without changing d.
 func (d *DataSet) overlay() *DataSet {
-	v := &DataSet{values: make(map[dataKey]float64, len(d.values)), reported: d.reported, clusters: make(map[orgMonth][]string, len(d.clusters))}
-	for k, x := range d.values {
-		v.values[k] = x
-	}
-	for k, x := range d.clusters {
-		v.clusters[k] = x
-	}
-	return v
+	return &DataSet{values: map[dataKey]float64{}, reported: d.reported, clusters: map[orgMonth][]string{}, base: d}
 }
 
 // carry copies county org's figures of codes from month `from` to month m — the county total, the
@@ -235,13 +243,13 @@ func (d *DataSet) overlay() *DataSet {
 func (d *DataSet) carry(org string, from, m Period, cluster string, codes []string) bool {
 	cls := []string{cluster}
 	if cluster == "" {
-		cls = append(cls, d.clusters[orgMonth{org, from}]...)
-		d.clusters[orgMonth{org, m}] = d.clusters[orgMonth{org, from}]
+		cls = append(cls, d.clustersAt(orgMonth{org, from})...)
+		d.clusters[orgMonth{org, m}] = d.clustersAt(orgMonth{org, from})
 	}
 	found := false
 	for _, cl := range cls {
 		for _, c := range codes {
-			if v, ok := d.values[dataKey{org, cl, c, from}]; ok {
+			if v, ok := d.Get(org, cl, c, from); ok {
 				d.values[dataKey{org, cl, c, m}] = v
 				found = true
 			}
