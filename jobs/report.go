@@ -76,7 +76,7 @@ func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Tim
 	}
 	in := reports.Input{
 		Catalog: w.Catalog, Config: w.Config, Data: ds, Sources: sources, Submissions: subs,
-		Period: p, CutOff: cutOff, Generated: w.now(), Version: w.Version, TargetsVersion: w.TargetsVersion, Edition: 1,
+		Period: p, CutOff: cutOff, Generated: w.now().In(lingpao.Beijing), Version: w.Version, TargetsVersion: w.TargetsVersion, Edition: 1,
 		Escalations: lad.Steps, LadderStates: lad.States,
 	}
 	var ids []int64
@@ -254,7 +254,11 @@ func (g *generation) inputAt(ctx context.Context, cutOff time.Time) (reports.Inp
 // build builds the city report of the request's kind.
 func (g *generation) build(in reports.Input) (content, error) {
 	city := g.w.City().Name
-	stem := fmt.Sprintf("%s_%s_%s", kindNames[g.req.Kind], city, g.req.Period.Label())
+	name := kindNames[g.req.Kind]
+	if g.req.Kind == Quarterly && g.req.Period.Kind == lingpao.Month {
+		name = "月度通报" // an ad-hoc bulletin of one month
+	}
+	stem := fmt.Sprintf("%s_%s_%s", name, city, g.req.Period.Label())
 	mo := reports.BuildMonthly(in)
 	var c content
 	c.figures = mo.Figures()

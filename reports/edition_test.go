@@ -1,0 +1,62 @@
+package reports_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"lingpao/reports"
+)
+
+func TestDiff(t *testing.T) {
+	old := []reports.Figure{
+		{Org: "a", Name: "正定县", Item: "新增发明专利（本年累计）", Text: "12件"},
+		{Org: "a", Name: "正定县", Item: "新增发明专利（本年累计）目标", Text: "16件"},
+		{Org: "b", Name: "井陉矿区", Item: "专精特新中小企业数", Text: "未报送"},
+		{Org: "c", Name: "赵县", Item: "综合得分", Text: "101.20"},
+	}
+	cur := []reports.Figure{
+		{Org: "a", Name: "正定县", Item: "新增发明专利（本年累计）", Text: "13件"},
+		{Org: "a", Name: "正定县", Item: "新增发明专利（本年累计）目标", Text: "16件"},
+		{Org: "b", Name: "井陉矿区", Item: "专精特新中小企业数", Text: "7家"},
+		{Org: "b", Name: "井陉矿区", Item: "综合得分", Text: "88.00"},
+	}
+	got := reports.Diff(old, cur)
+	want := []string{
+		"正定县新增发明专利（本年累计）由12件更正为13件",
+		"井陉矿区专精特新中小企业数由未报送更正为7家",
+		"井陉矿区综合得分增列为88.00",
+		"赵县综合得分（原为101.20）不再列出",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d corrections %+v, want %d", len(got), got, len(want))
+	}
+	for i, c := range got {
+		if c.Text() != want[i] {
+			t.Errorf("correction %d: %q, want %q", i, c.Text(), want[i])
+		}
+	}
+	if reports.Digest(old) == reports.Digest(cur) || reports.Digest(cur) != reports.Digest(append([]reports.Figure(nil), cur...)) {
+		t.Error("digest does not tell the figures apart, or is not stable")
+	}
+	if len(reports.Diff(cur, cur)) != 0 {
+		t.Error("the same figures differ")
+	}
+}
+
+func TestErrataNote(t *testing.T) {
+	p := reports.Provenance{Edition: 1}
+	if s := reports.ErrataNote(p); s != "" {
+		t.Errorf("first edition has an errata note: %q", s)
+	}
+	p = reports.Provenance{Edition: 3, RevisesDate: time.Date(2025, 10, 15, 9, 0, 0, 0, time.UTC),
+		Errata: []reports.Correction{{Name: "正定县", Item: "新增发明专利（本年累计）", Old: "12件", New: "13件"}}}
+	want := "本件为第3版，更正第2版（2025年10月15日生成）印发后收到的报表更正，共1处：正定县新增发明专利（本年累计）由12件更正为13件。其余内容不变，请以本版为准。"
+	if s := reports.ErrataNote(p); s != want {
+		t.Errorf("errata note\n got %s\nwant %s", s, want)
+	}
+	p.Errata = nil
+	if s := reports.ErrataNote(p); !strings.HasSuffix(s, "数据未变。") {
+		t.Errorf("a revision without changes: %q", s)
+	}
+}
