@@ -279,14 +279,15 @@ type props struct {
 	p                                reports.Provenance
 }
 
-// finish names the first sheet active, writes the document properties (dates pinned to the report's
-// generation, so a regeneration gives the same file), the sheets' dimensions, and the workbook to w.
+// finish writes the document properties (dates pinned to the report's generation, so a regeneration
+// gives the same file), the sheets' dimensions, and the workbook to w.
 func (b *book) finish(w io.Writer, pr props) error {
 	defer b.f.Close()
 	if b.err != nil {
 		return b.err
 	}
-	b.f.SetActiveSheet(0)
+	// The first sheet is the active one already (excelize's Sheet1, renamed); SetActiveSheet would
+	// read every sheet back, the streamed ones too.
 	at := pr.p.Generated.UTC().Format(time.RFC3339)
 	if err := b.f.SetDocProps(&excelize.DocProperties{
 		Title: pr.title, Subject: pr.subject, Creator: pr.issuer, LastModifiedBy: "lingpao " + pr.p.Version,

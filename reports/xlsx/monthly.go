@@ -422,7 +422,8 @@ func (b *book) issues(m *reports.Monthly) {
 }
 
 // roster writes the merged enterprise roster with a StreamWriter: thousands of rows at province
-// scale. The dimension is set before the first row, and the sheet is not touched after Flush.
+// scale. The dimension and the page setup are set before the stream writer is made, and the sheet is
+// not touched after Flush.
 func (b *book) roster(m *reports.Monthly) {
 	if b.err != nil {
 		return
@@ -431,6 +432,7 @@ func (b *book) roster(m *reports.Monthly) {
 	heads := []string{"县（市、区）", "集群", "企业名称", "统一社会信用代码", "标签", "本年累计营业收入（万元）", "本年累计研发投入（万元）", "备注"}
 	last := 2 + len(m.Roster)
 	b.check(b.f.SetSheetDimension(sh, "A1:"+cell(len(heads), last)))
+	b.page(sh, 2, false) // before the stream writer takes the sheet, which keeps its setup
 	sw, err := b.f.NewStreamWriter(sh)
 	if err != nil {
 		b.check(err)
@@ -466,8 +468,6 @@ func (b *book) roster(m *reports.Monthly) {
 		}
 	}
 	b.check(sw.Flush())
-	// Print titles are a defined name of the workbook, not part of the streamed sheet.
-	b.check(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$2", sh), Scope: sh}))
 }
 
 func (b *book) sources(p reports.Provenance, issuer string) {

@@ -200,6 +200,9 @@ func checkMonthly(t *testing.T, got readBackResult, m *reports.Monthly, title st
 	if got.Rows["企业名录"] != 2+len(m.Roster) {
 		t.Errorf("企业名录 has %d rows, want %d", got.Rows["企业名录"], 2+len(m.Roster))
 	}
+	if fit := got.Fit["企业名录"]; got.Landscape["企业名录"] != "landscape" || got.Titles["企业名录"] == nil || got.Freeze["企业名录"] == nil || len(fit) != 2 || fit[1] != true {
+		t.Errorf("the streamed 企业名录 lost its setup: %s, print titles %v, freeze %v, fit %v", got.Landscape["企业名录"], got.Titles["企业名录"], got.Freeze["企业名录"], fit)
+	}
 }
 
 func round(v float64, d int) float64 {
@@ -323,3 +326,21 @@ func BenchmarkMonthlyWorkbook(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkProvinceRoster writes a monthly workbook whose merged 企业名录 has 20,000 enterprises, as a
+// province's would: the roster is streamed.
+func BenchmarkProvinceRoster(b *testing.B) {
+	fx := reportstest.New(b, lingpao.MonthOf(2025, 9))
+	m := reports.BuildMonthly(fx.Input(lingpao.MonthOf(2025, 9)))
+	rev := 12345.67
+	for i := range 20000 {
+		m.Roster = append(m.Roster, reports.RosterLine{County: "鹿泉区", Cluster: "鹿泉电子信息", Enterprise: lingpao.Enterprise{
+			Name: fmt.Sprintf("鹿泉恒瑞第%d科技有限公司", i), USCC: "91130110MA0000000X", Tags: []string{lingpao.TagSRDI}, Revenue: &rev, RnD: &rev, Row: 4 + i}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := xlsx.WriteMonthly(discard{}, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
