@@ -123,6 +123,10 @@ func ErrataNote(p Provenance) string {
 	}
 	fmt.Fprintf(&b, "印发后收到的报表更正，共%d处：", len(p.Errata))
 	for i, c := range p.Errata {
+		if i == maxErrata {
+			fmt.Fprintf(&b, "等（其余%d处见同期工作簿“数据来源”表）", len(p.Errata)-maxErrata)
+			break
+		}
 		if i > 0 {
 			b.WriteString("；")
 		}
@@ -131,6 +135,9 @@ func ErrataNote(p Provenance) string {
 	b.WriteString("。其余内容不变，请以本版为准。")
 	return b.String()
 }
+
+// maxErrata is how many corrections the 更正说明 words; the workbook's 数据来源 sheet lists them all.
+const maxErrata = 12
 
 // ProvenanceNote words the data note every report ends with: period, cut-off, targets version,
 // edition, lingpao's version and the submission version each county contributed.

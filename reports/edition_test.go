@@ -55,6 +55,12 @@ func TestErrataNote(t *testing.T) {
 	if s := reports.ErrataNote(p); s != want {
 		t.Errorf("errata note\n got %s\nwant %s", s, want)
 	}
+	for i := range 14 {
+		p.Errata = append(p.Errata, reports.Correction{Name: "赵县", Item: "指标" + string(rune('A'+i)), Old: "1", New: "2"})
+	}
+	if s := reports.ErrataNote(p); !strings.Contains(s, "赵县指标K由1更正为2等（其余3处见同期工作簿“数据来源”表）。") || strings.Contains(s, "指标L") {
+		t.Errorf("a long errata note is not cut after 12 corrections: %q", s)
+	}
 	p.Errata = nil
 	if s := reports.ErrataNote(p); !strings.HasSuffix(s, "数据未变。") {
 		t.Errorf("a revision without changes: %q", s)
