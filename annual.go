@@ -166,7 +166,7 @@ type AnnualScore struct {
 }
 
 // ScoreAnnual computes county org's annual score (PRODUCT §8.3) from its year-end assessments (one
-// per indicator; those without a target are left out), its province key clusters, its reporting over
+// per indicator; those without a task — no target, or an allocation of zero — are left out), its province key clusters, its reporting over
 // the year's months and the city's bonus decisions (matched by org code or name):
 //   - each weighted indicator scores Full × weight × min(completion ÷ 序时进度, Cap) ÷ the total
 //     weight of the indicators with a target, so a county is not penalised for indicators it has no
@@ -180,14 +180,14 @@ func ScoreAnnual(org, name string, as []Assessment, keyClusters int, reports []C
 	s := AnnualScore{Org: org, KeyClusters: keyClusters}
 	var total float64
 	for _, a := range as {
-		if !a.HasTarget || opt.Weight(a.Indicator) <= 0 {
+		if !a.HasTask() || opt.Weight(a.Indicator) <= 0 {
 			continue
 		}
 		total += opt.Weight(a.Indicator)
 	}
 	for _, a := range as {
 		w := opt.Weight(a.Indicator)
-		if !a.HasTarget || w <= 0 {
+		if !a.HasTask() || w <= 0 {
 			continue
 		}
 		it := ScoreItem{Indicator: a.Indicator, Weight: w, Status: a.Status}

@@ -16,7 +16,7 @@ const (
 	StatusBehind    Status = "behind"     // 滞后
 	StatusFarBehind Status = "far_behind" // 严重滞后
 	StatusMissing   Status = "missing"    // 未报送
-	StatusNoTarget  Status = "no_target"  // 无目标
+	StatusNoTarget  Status = "no_target"  // 无任务: no target, or an allocation of zero
 )
 
 // Label returns the Chinese name of the status.
@@ -33,7 +33,7 @@ func (s Status) Label() string {
 	case StatusMissing:
 		return "未报送"
 	case StatusNoTarget:
-		return "无目标"
+		return "无任务"
 	}
 	return string(s)
 }
@@ -280,6 +280,10 @@ type Assessment struct {
 	Rank int `json:"rank,omitempty"`
 }
 
+// HasTask reports whether the unit has a task for the indicator: a target that is not an allocation of
+// zero.
+func (a Assessment) HasTask() bool { return a.HasTarget && a.Status != StatusNoTarget }
+
 // Measured reports whether the assessment has an actual value and a target.
 func (a Assessment) Measured() bool { return a.Status != StatusMissing && a.Status != StatusNoTarget }
 
@@ -321,6 +325,12 @@ func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt 
 		return as
 	}
 	as.Target, as.HasTarget, as.TargetValue = t, true, t.Bar()
+	if zeroTask(t, ind) {
+		// A county allocated 0 of a count or flow has no task: reaching 0 is not an achievement to
+		// rank, score or colour green, and not reporting it is no shortfall.
+		as.Status = StatusNoTarget
+		return as
+	}
 	if t.Form == FormMilestone {
 		switch {
 		case t.Baseline != nil:
@@ -349,6 +359,15 @@ func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt 
 		as.Met = t.Met(as.Actual.Value)
 	}
 	return as
+}
+
+// zeroTask reports a target of zero for a count or flow (a county's allocation of 0): rates and growth
+// keep a zero target's meaning.
+func zeroTask(t Target, ind Indicator) bool {
+	if ind.IsRatio() || ind.Kind == KindGrowth || t.Form == FormRate || t.Form == FormGrowth {
+		return false
+	}
+	return t.Bar() == 0 && (t.Max == nil || *t.Max == 0) && t.Baseline == nil
 }
 
 // countyCodes returns the codes of the counties under org (org itself for a county).

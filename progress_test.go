@@ -534,3 +534,18 @@ func TestAssessCumulativeAcrossYears(t *testing.T) {
 		t.Errorf("cumulative from April 2024: %+v", a)
 	}
 }
+
+func TestZeroAllocationIsNoTask(t *testing.T) {
+	cat := testCatalog(t)
+	cat.Targets = []Target{{ID: "a", Org: "A", Indicator: "ytd", Form: FormAnnual, Value: fp(0), FromYear: 2025, ToYear: 2025}}
+	ds := NewDataSet()
+	add(ds, "A", MonthOf(2025, 9), map[string]float64{"ytd": 0})
+	ytd, _ := cat.Indicator("ytd")
+	a := Assess(cat, ds, "A", ytd, MonthOf(2025, 9), DefaultProgressOptions())
+	if a.Status != StatusNoTarget || a.Measured() || !a.HasTarget || a.TargetValue != 0 {
+		t.Errorf("zero allocation = %+v, want 无任务, not measured", a)
+	}
+	if StatusNoTarget.Label() != "无任务" {
+		t.Errorf("label %q", StatusNoTarget.Label())
+	}
+}
