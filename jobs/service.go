@@ -32,6 +32,15 @@ type Service struct {
 	county map[string][]string
 }
 
+// readingTargets runs fn under the workspace's targets read lock, so a targets import made through the
+// web page while the job runs takes effect after it, never half-way.
+func (s *Service) readingTargets(fn scheduler.Func) scheduler.Func {
+	return func(ctx context.Context, at time.Time) (scheduler.Result, error) {
+		defer s.W.ReadTargets()()
+		return fn(ctx, at)
+	}
+}
+
 // JobTitle returns the Chinese name of a job.
 func JobTitle(name string) string {
 	switch name {
@@ -93,7 +102,7 @@ func (w *Workspace) NewService(inst *scheduler.Instance, log *slog.Logger) (_ *S
 		}
 		sched.NextWorkday = jc.NextWorkday
 		sch.Jobs = append(sch.Jobs, scheduler.Job{Name: jc.Name, Title: JobTitle(jc.Name), Schedule: sched, Config: jc.JobConfig,
-			Quiet: jc.Name == lingpao.JobPoll || jc.Name == lingpao.JobDeliver, Run: funcs[jc.Name]})
+			Quiet: jc.Name == lingpao.JobPoll || jc.Name == lingpao.JobDeliver, Run: s.readingTargets(funcs[jc.Name])})
 	}
 	s.Scheduler = sch
 	return s, nil

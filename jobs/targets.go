@@ -62,7 +62,9 @@ func (w *Workspace) ImportTargets(ctx context.Context, path string) (_ *TargetsI
 	name := filepath.Base(path)
 	now := w.now()
 	source := fmt.Sprintf("市工信局任务分解（%s，%s导入）", name, lingpao.FormatDate(now))
+	release := w.ReadTargets()
 	res, findings, err := allocation.Read(data, w.Catalog, w.Config.City, w.Config.Secret, w.TargetsVersion, source)
+	release()
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +88,8 @@ func (w *Workspace) ImportTargets(ctx context.Context, path string) (_ *TargetsI
 	if err != nil {
 		return out, err
 	}
+	w.targets.Lock()
 	w.Catalog.Targets, w.TargetsVersion = ts, v
+	w.targets.Unlock()
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"lingpao"
@@ -27,6 +28,18 @@ type Workspace struct {
 	Version string
 	// Now is the clock; tests and `--now` pin it.
 	Now func() time.Time
+
+	// targets guards Catalog.Targets and TargetsVersion: a targets import replaces them while, in
+	// serve, scheduled jobs and web requests read them. Code that may run beside an import holds the
+	// read lock for its whole run (ReadTargets); ImportTargets takes the write lock for the swap.
+	targets sync.RWMutex
+}
+
+// ReadTargets holds the targets read lock until the returned function is called, so that a targets
+// import cannot swap the catalog's targets in the middle of a job or request.
+func (w *Workspace) ReadTargets() (release func()) {
+	w.targets.RLock()
+	return w.targets.RUnlock
 }
 
 // Init creates a workspace in dir: lingpao.yaml with a fresh template key, the inbox (with a folder per

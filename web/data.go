@@ -17,9 +17,9 @@ func (s *Server) catalog(ctx context.Context) (*lingpao.Catalog, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	s.catMu.RLock()
+	release := s.w.ReadTargets()
 	c := *s.w.Catalog
-	s.catMu.RUnlock()
+	release()
 	c.Targets = ts
 	return &c, v, nil
 }

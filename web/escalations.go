@@ -117,7 +117,7 @@ func (s *Server) escalations(w http.ResponseWriter, r *http.Request) {
 // status computes the reporting, status counts and ladder standing of period p as of now — the same
 // computation as `lingpao status`.
 func (s *Server) status(ctx context.Context, p lingpao.Period) (*jobs.Status, error) {
-	s.catMu.RLock()
-	defer s.catMu.RUnlock()
+	release := s.w.ReadTargets()
+	defer release()
 	return s.w.Status(ctx, p)
 }

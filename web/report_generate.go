@@ -77,9 +77,9 @@ func (s *Server) runTask(task sqlite.ReportTask, period lingpao.Period) {
 	if err := s.w.Store.StartReportTask(store, task.ID); err != nil {
 		s.log.Error("report task", "id", task.ID, "err", err)
 	}
-	s.catMu.RLock()
+	release := s.w.ReadTargets()
 	paths, err := s.w.GenerateReport(s.ctx, jobs.ReportRequest{Kind: task.Kind, Period: period, Formats: task.Formats})
-	s.catMu.RUnlock()
+	release()
 	var files []string
 	for _, p := range paths {
 		if rel, err := filepath.Rel(s.w.Config.Dir, p); err == nil && filepath.IsLocal(rel) {

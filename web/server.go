@@ -47,17 +47,14 @@ type Options struct {
 // Server is the staff web page over one workspace. It owns the background report generations it
 // starts: Close cancels them and waits.
 type Server struct {
-	w      *jobs.Workspace
-	opt    Options
-	mux    *http.ServeMux
-	pages  map[string]*template.Template
-	log    *slog.Logger
-	static fs.FS
-	login  *loginThrottle
-	pollMu sync.Mutex // one upload's inbox polls at a time
-	// catMu guards the workspace's catalog: a targets import replaces its targets (jobs.ImportTargets)
-	// while pages and generations read it.
-	catMu   sync.RWMutex
+	w       *jobs.Workspace
+	opt     Options
+	mux     *http.ServeMux
+	pages   map[string]*template.Template
+	log     *slog.Logger
+	static  fs.FS
+	login   *loginThrottle
+	pollMu  sync.Mutex    // one upload's inbox polls at a time
 	genSlot chan struct{} // one report generation at a time: the machine is small
 	// dummyHash is compared against when a user does not exist, so that a wrong name takes as long
 	// as a wrong password.

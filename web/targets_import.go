@@ -29,9 +29,9 @@ func (s *Server) targetsExport(w http.ResponseWriter, r *http.Request) {
 	defer os.RemoveAll(tmp)
 	name := fmt.Sprintf("目标分解表_%s_%d年起.xlsx", s.w.City().Name, p.Period.Year)
 	path := filepath.Join(tmp, name)
-	s.catMu.RLock()
+	release := s.w.ReadTargets()
 	_, err = s.w.ExportTargets(r.Context(), path, p.Period.Year)
-	s.catMu.RUnlock()
+	release()
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -99,9 +99,7 @@ func (s *Server) targetsImport(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	s.catMu.Lock()
-	res, err := s.w.ImportTargets(r.Context(), path)
-	s.catMu.Unlock()
+	res, err := s.w.ImportTargets(r.Context(), path) // takes the workspace's targets lock itself
 	v := importView{Result: res}
 	switch {
 	case res == nil:
