@@ -48,12 +48,12 @@ var kindFormats = map[string][]string{
 // kindNames are the file-name stems and Chinese names of the kinds.
 var kindNames = map[string]string{Monthly: "月调度表", Quarterly: "季度通报", Half: "半年总结", Annual: "年终考核", Scorecard: "体检表"}
 
-// input loads what a report of period p is built from, as of cutOff: the data from lingpao.DataFrom
-// (the year before p's, and back to the start of cumulative plans and the baselines of milestones),
-// the submissions in force, every file of p's year up to its last month (reporting), the ladder as it
-// stood at cutOff (lad, when already computed at that time, else computed here), and the rosters and
-// issue ledgers of the returns in force for the last month.
-func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Time, lad *Ladder) (reports.Input, error) {
+// ReportInput loads what period p is measured with as of cutOff: the data set from lingpao.DataFrom
+// (back to the start of every plan and baseline in force) to p's last month, the submissions in force
+// and the year's files up to p's last month for the reporting rate. Report generation adds the ladder
+// and the roster on top; the web page measures its dashboard with exactly this, so a page and a report
+// of the same period never disagree. Callers that may run beside a targets import hold ReadTargets.
+func (w *Workspace) ReportInput(ctx context.Context, p lingpao.Period, cutOff time.Time) (reports.Input, error) {
 	m := p.LastMonth()
 	ds, sources, err := w.Store.LoadDataSet(ctx, lingpao.DataFrom(w.Catalog, p), m, cutOff)
 	if err != nil {
@@ -69,16 +69,30 @@ func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Tim
 			subs = append(subs, s)
 		}
 	}
+	return reports.Input{
+		Catalog: w.Catalog, Config: w.Config, Data: ds, Sources: sources, Submissions: subs,
+		Period: p, CutOff: cutOff, Generated: w.now().In(lingpao.Beijing), Version: w.Version, TargetsVersion: w.TargetsVersion, Edition: 1,
+	}, nil
+}
+
+// input loads what a report of period p is built from, as of cutOff: the data from lingpao.DataFrom
+// (the year before p's, and back to the start of cumulative plans and the baselines of milestones),
+// the submissions in force, every file of p's year up to its last month (reporting), the ladder as it
+// stood at cutOff (lad, when already computed at that time, else computed here), and the rosters and
+// issue ledgers of the returns in force for the last month.
+func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Time, lad *Ladder) (reports.Input, error) {
+	m := p.LastMonth()
+	in, err := w.ReportInput(ctx, p, cutOff)
+	if err != nil {
+		return reports.Input{}, err
+	}
+	sources := in.Sources
 	if lad == nil {
 		if lad, err = w.ComputeLadderAt(ctx, m, cutOff); err != nil {
 			return reports.Input{}, err
 		}
 	}
-	in := reports.Input{
-		Catalog: w.Catalog, Config: w.Config, Data: ds, Sources: sources, Submissions: subs,
-		Period: p, CutOff: cutOff, Generated: w.now().In(lingpao.Beijing), Version: w.Version, TargetsVersion: w.TargetsVersion, Edition: 1,
-		Escalations: lad.Steps, LadderStates: lad.States,
-	}
+	in.Escalations, in.LadderStates = lad.Steps, lad.States
 	var ids []int64
 	org := map[int64]string{}
 	for k, s := range sources {

@@ -47,7 +47,7 @@ func JobTitle(name string) string {
 	case lingpao.JobPoll:
 		return "收件箱轮询"
 	case lingpao.JobRemind:
-		return "催报"
+		return "催报提醒"
 	case lingpao.JobMonthly:
 		return "月调度表"
 	case lingpao.JobQuarterly:

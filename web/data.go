@@ -7,7 +7,6 @@ import (
 
 	"lingpao"
 	"lingpao/reports"
-	"lingpao/sqlite"
 )
 
 // catalog returns the workspace's catalog with the newest targets version from the store, so that
@@ -24,25 +23,22 @@ func (s *Server) catalog(ctx context.Context) (*lingpao.Catalog, int, error) {
 	return &c, v, nil
 }
 
-// reportInput loads what a report of period p is built from as of cutOff — the same data the jobs'
-// report generation reads: p's year and the year before, the submissions in force, and every file
-// of p's last month for the reporting rate.
+// reportInput loads what period p is measured with as of cutOff — exactly what the jobs' report
+// generation reads (jobs.ReportInput) — measured against the newest targets version in the store, so
+// that an import made by another process (the CLI) shows on the next page.
 func (s *Server) reportInput(ctx context.Context, p lingpao.Period, cutOff time.Time) (reports.Input, error) {
-	m := p.LastMonth()
 	cat, tv, err := s.catalog(ctx)
 	if err != nil {
 		return reports.Input{}, err
 	}
-	ds, sources, err := s.w.Store.LoadDataSet(ctx, lingpao.MonthOf(p.Year-1, 1), m, cutOff)
+	release := s.w.ReadTargets()
+	in, err := s.w.ReportInput(ctx, p, cutOff)
+	release()
 	if err != nil {
 		return reports.Input{}, err
 	}
-	subs, err := s.w.Store.FindSubmissions(ctx, sqlite.SubmissionFilter{Period: m.String()})
-	if err != nil {
-		return reports.Input{}, err
-	}
-	return reports.Input{Catalog: cat, Config: s.w.Config, Data: ds, Sources: sources, Submissions: subs, Period: p,
-		CutOff: cutOff, Generated: s.now(), Version: s.w.Version, TargetsVersion: tv, Edition: 1}, nil
+	in.Catalog, in.TargetsVersion, in.Generated = cat, tv, s.now()
+	return in, nil
 }
 
 // counties returns the county-level units of the workspace's city.

@@ -3,22 +3,16 @@ package web
 import (
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"lingpao"
+	"lingpao/jobs"
 	"lingpao/sqlite"
 )
 
-// jobTitles names the scheduled jobs of service mode in Chinese.
-var jobTitles = map[string]string{
-	lingpao.JobPoll:      "收件箱轮询",
-	lingpao.JobRemind:    "催报提醒",
-	lingpao.JobMonthly:   "月调度表",
-	lingpao.JobQuarterly: "季度通报",
-	lingpao.JobHalf:      "半年总结",
-	lingpao.JobAnnual:    "年终考核",
-	lingpao.JobDeliver:   "邮件发送",
-}
+// jobNames are the scheduled jobs of service mode in the order the filter lists them.
+var jobNames = []string{lingpao.JobMonthly, lingpao.JobQuarterly, lingpao.JobHalf, lingpao.JobAnnual, lingpao.JobRemind, lingpao.JobDeliver, lingpao.JobPoll}
 
 var triggerLabels = map[string]string{
 	lingpao.TriggerSchedule: "定时",
@@ -53,10 +47,10 @@ func (s *Server) jobList(w http.ResponseWriter, r *http.Request) {
 	}
 	v := jobListView{Job: r.URL.Query().Get("job")}
 	v.Jobs = append(v.Jobs, option{"", "全部（不含收件箱轮询）"})
-	for _, j := range []string{lingpao.JobMonthly, lingpao.JobQuarterly, lingpao.JobHalf, lingpao.JobAnnual, lingpao.JobRemind, lingpao.JobDeliver, lingpao.JobPoll} {
-		v.Jobs = append(v.Jobs, option{j, jobTitles[j]})
+	for _, j := range jobNames {
+		v.Jobs = append(v.Jobs, option{j, jobs.JobTitle(j)})
 	}
-	if _, ok := jobTitles[v.Job]; v.Job != "" && !ok {
+	if v.Job != "" && !slices.Contains(jobNames, v.Job) {
 		s.error(w, r, lingpao.Errorf(lingpao.EINVALID, "任务「%s」不存在：请从列表中选择。", v.Job))
 		return
 	}
@@ -69,7 +63,7 @@ func (s *Server) jobList(w http.ResponseWriter, r *http.Request) {
 		if v.Job == "" && run.Job == lingpao.JobPoll && run.Outcome == lingpao.RunOK {
 			continue // a poll every few seconds would bury everything else
 		}
-		row := runRow{JobRun: run, Title: jobTitles[run.Job], Trigger: triggerLabels[run.Trigger]}
+		row := runRow{JobRun: run, Title: jobs.JobTitle(run.Job), Trigger: triggerLabels[run.Trigger]}
 		if row.Title == "" {
 			row.Title = run.Job
 		}
