@@ -115,23 +115,10 @@ func (d *DB) Targets(ctx context.Context) (_ []lingpao.Target, version int, err 
 // TargetsOfVersion returns the targets of one version, in insertion order.
 func (d *DB) TargetsOfVersion(ctx context.Context, version int) (_ []lingpao.Target, err error) {
 	defer lingpao.Wrap(&err, "sqlite.TargetsOfVersion(%d)", version)
-	rows, err := d.db.QueryContext(ctx, `SELECT def FROM targets WHERE version = ? ORDER BY rowid`, version)
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []lingpao.Target
-	for rows.Next() {
-		var def string
-		if err := rows.Scan(&def); err != nil {
-			return nil, err
-		}
-		var t lingpao.Target
-		if err := json.Unmarshal([]byte(def), &t); err != nil {
-			return nil, err
-		}
-		t.Due, t.Start = t.Due.In(lingpao.Beijing), t.Start.In(lingpao.Beijing)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	defer tx.Rollback()
+	return targetsOfVersion(ctx, tx, version)
 }
