@@ -24,6 +24,8 @@ type book struct {
 	classes  []numClass // by cell style (xf) index
 	date1904 bool
 	lim      Limits
+	// buf is the scanner buffer, reused by every part of the book.
+	buf []byte
 }
 
 type bookSheet struct {
@@ -42,14 +44,17 @@ const (
 
 // xcell is one cell as stored in the sheet XML.
 type xcell struct {
-	col   int    // 1-based
-	ref   string // A1 address
-	typ   string // the t attribute: "" or n (number), s, str, inlineStr, b, e, d
-	style int
-	// text is the value: the <v> text, the shared string it points to, or the inline string.
+	col, row int    // 1-based
+	typ      string // the t attribute: "" or n (number), s, str, inlineStr, b, e, d
+	style    int
+	// text is the value as excelize reads it with RawCellValue: the <v> text, the shared string it
+	// points to, or the inline string (_xHHHH_ escapes decoded in both).
 	text    string
 	formula bool
 }
+
+// ref returns the cell's A1 address.
+func (c *xcell) ref() string { return colName(c.col) + strconv.Itoa(c.row) }
 
 // cached reports whether a formula cell carries a calculated value (openpyxl writes none).
 func (c *xcell) cached() bool { return !c.formula || c.text != "" }
@@ -199,50 +204,151 @@ func (b *book) read(name string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// sharedStrings reads the shared string table: the text of each <si>, rich-text runs joined, phonetic
-// guides (<rPh>) left out.
+// sharedStrings reads the shared string table as excelize does: the text of each <si> under the
+// root — its <t>, then the <t> of each rich-text run <r>; phonetic guides (<rPh>) left out — with
+// the _xHHHH_ escapes decoded.
 func (b *book) sharedStrings(name string) ([]string, error) {
 	rc, err := b.open(name, b.lim.UnzipXMLSize)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(rc)
+	sc := b.scanner(rc)
 	var out []string
-	var sb strings.Builder
-	inT, phonetic := false, 0
+	var si richText
+	depth := 0
 	for {
-		tok, err := d.Token()
-		if err == io.EOF {
+		switch sc.next() {
+		case tokEOF:
 			return out, nil
-		} else if err != nil {
-			return nil, fmt.Errorf("%w: shared strings: %v", errPackage, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "si":
-				sb.Reset()
-			case "t":
-				inT = true
-			case "rPh":
-				phonetic++
+		case tokError:
+			return nil, fmt.Errorf("%w: shared strings: %v", errPackage, sc.err)
+		case tokStart:
+			if depth == 1 && string(sc.local) == "si" {
+				si.reset()
+				if !si.read(sc) {
+					return nil, fmt.Errorf("%w: shared strings: %v", errPackage, sc.err)
+				}
+				out = append(out, si.String())
+				continue
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "si":
-				out = append(out, sb.String())
-			case "t":
-				inT = false
-			case "rPh":
-				phonetic--
-			}
-		case xml.CharData:
-			if inT && phonetic == 0 {
-				sb.Write(t)
-			}
+			depth++
+		case tokEnd:
+			depth--
 		}
 	}
+}
+
+// richText is a string item (<si>, or a cell's <is>) as excelize reads it into xlsxSI: the last
+// direct <t>, then the last <t> of each <r> run, in order.
+type richText struct {
+	t, runs, run []byte
+}
+
+func (r *richText) reset() { r.t, r.runs = r.t[:0], r.runs[:0] }
+
+// read consumes the element just started. A second <is> in one cell adds its runs and replaces the
+// <t>, as decoding into the same xlsxSI does.
+func (r *richText) read(sc *scanner) bool {
+	for {
+		switch sc.next() {
+		case tokStart:
+			var ok bool
+			switch string(sc.local) {
+			case "t":
+				r.t, ok = sc.ownText(r.t[:0])
+			case "r":
+				ok = r.readRun(sc)
+			default:
+				ok = sc.skip()
+			}
+			if !ok {
+				return false
+			}
+		case tokEnd:
+			return true
+		case tokEOF, tokError:
+			if sc.err == nil {
+				sc.fail("unexpected EOF")
+			}
+			return false
+		}
+	}
+}
+
+// readRun reads an <r> run: the last <t> in it counts.
+func (r *richText) readRun(sc *scanner) bool {
+	r.run = r.run[:0]
+	for {
+		switch sc.next() {
+		case tokStart:
+			var ok bool
+			if string(sc.local) == "t" {
+				r.run, ok = sc.ownText(r.run[:0])
+			} else {
+				ok = sc.skip()
+			}
+			if !ok {
+				return false
+			}
+		case tokEnd:
+			r.runs = append(r.runs, r.run...)
+			return true
+		case tokEOF, tokError:
+			if sc.err == nil {
+				sc.fail("unexpected EOF")
+			}
+			return false
+		}
+	}
+}
+
+// String returns the item's text, escapes decoded.
+func (r *richText) String() string {
+	if len(r.t)+len(r.runs) == 0 {
+		return ""
+	}
+	return unescapeXstring(string(r.t) + string(r.runs))
+}
+
+// unescapeXstring decodes the _xHHHH_ escapes of OOXML strings (ST_Xstring) exactly as excelize's
+// bstrUnmarshal: each leftmost match of _x followed by four hex digits and _ becomes that UTF-16
+// code unit's character — nothing for a surrogate — and _x005F_ becomes _.
+func unescapeXstring(s string) string {
+	i := strings.Index(s, "_x")
+	if i < 0 {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	sb.WriteString(s[:i])
+	for i < len(s) {
+		if s[i] == '_' && i+6 < len(s) && s[i+1] == 'x' && isHex4(s[i+2:i+6]) && s[i+6] == '_' {
+			v, _ := strconv.ParseUint(s[i+2:i+6], 16, 32)
+			switch {
+			case v == 0x5F:
+				sb.WriteByte('_')
+			case v >= 0xD800 && v <= 0xDFFF:
+			default:
+				sb.WriteRune(rune(v))
+			}
+			i += 7
+			continue
+		}
+		sb.WriteByte(s[i])
+		i++
+	}
+	return sb.String()
+}
+
+func isHex4(s string) bool {
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // styles reads the number-format class of each cell style.
@@ -341,9 +447,17 @@ func (b *book) sheet(name string) (bookSheet, bool) {
 	return bookSheet{}, false
 }
 
+// scanner returns a scanner over a part, on the book's buffer.
+func (b *book) scanner(r io.Reader) *scanner {
+	sc := newScanner(r, b.buf)
+	b.buf = sc.buf
+	return sc
+}
+
 // stream decodes the sheet's rows in order and calls fn with each row's number and cells; fn returns
-// errStop to end early. Rows and cells without an r attribute follow the previous one. At most
-// lim.UnzipSize bytes of XML are read.
+// errStop to end early. Rows and cells are read as excelize's Rows iterator reads them: a row or cell
+// without an r attribute follows the previous one, and a cell's value is that of excelize with
+// RawCellValue (xcell.text). At most lim.UnzipSize bytes of XML are read.
 func (b *book) stream(sheet string, fn func(row int, cells []xcell) error) error {
 	s, ok := b.sheet(sheet)
 	if !ok {
@@ -354,22 +468,20 @@ func (b *book) stream(sheet string, fn func(row int, cells []xcell) error) error
 		return err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(rc)
+	sc := b.scanner(rc)
+	defer func() { b.buf = sc.buf }()
 	row, col := 0, 0
 	var cells []xcell
-	var cur *xcell
-	var text bytes.Buffer
-	inV, inF, inIs, inT, phonetic, inData := false, false, false, false, 0, false
+	var cr cellReader
+	inData := false
 	for {
-		tok, err := d.Token()
-		if err == io.EOF {
+		switch sc.next() {
+		case tokEOF:
 			return nil
-		} else if err != nil {
-			return fmt.Errorf("%w: %s: %v", errPackage, sheet, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		case tokError:
+			return fmt.Errorf("%w: %s: %v", errPackage, sheet, sc.err)
+		case tokStart:
+			switch string(sc.local) {
 			case "sheetData":
 				inData = true
 			case "row":
@@ -377,8 +489,8 @@ func (b *book) stream(sheet string, fn func(row int, cells []xcell) error) error
 					continue
 				}
 				n := row + 1
-				if r := attr(t, "r"); r != "" {
-					if v, err := strconv.Atoi(r); err == nil && v > 0 {
+				if r, ok := sc.attr("r", cr.attr); ok {
+					if v, err := strconv.Atoi(string(r)); err == nil && v > 0 {
 						n = v
 					}
 				}
@@ -388,35 +500,17 @@ func (b *book) stream(sheet string, fn func(row int, cells []xcell) error) error
 					continue
 				}
 				col++
-				c := xcell{col: col, typ: attr(t, "t")}
-				if r := attr(t, "r"); r != "" {
-					if cc, _, ok := splitRef(r); ok {
-						c.col, col = cc, cc
-					}
+				c, ok := cr.read(sc, b, col, row)
+				if !ok {
+					return fmt.Errorf("%w: %s: %v", errPackage, sheet, sc.err)
 				}
-				c.ref = colName(c.col) + strconv.Itoa(row)
-				if s := attr(t, "s"); s != "" {
-					c.style, _ = strconv.Atoi(s)
+				col = c.col
+				if c.present {
+					cells = append(cells, c.xcell)
 				}
-				cells = append(cells, c)
-				cur = &cells[len(cells)-1]
-				text.Reset()
-			case "v":
-				inV = cur != nil
-			case "f":
-				inF = cur != nil
-				if cur != nil {
-					cur.formula = true
-				}
-			case "is":
-				inIs = cur != nil
-			case "t":
-				inT = inIs
-			case "rPh":
-				phonetic++
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEnd:
+			switch string(sc.local) {
 			case "sheetData":
 				inData = false
 			case "row":
@@ -430,49 +524,163 @@ func (b *book) stream(sheet string, fn func(row int, cells []xcell) error) error
 					return err
 				}
 				cells = cells[:0]
-			case "c":
-				if cur != nil {
-					cur.text = text.String()
-					if cur.typ == "s" {
-						cur.text = b.shared(cur.text)
-					}
-				}
-				cur = nil
-			case "v":
-				inV = false
-			case "f":
-				inF = false
-			case "is":
-				inIs = false
-			case "t":
-				inT = false
-			case "rPh":
-				phonetic--
-			}
-		case xml.CharData:
-			if (inV && !inF) || (inIs && inT && phonetic == 0) {
-				text.Write(t)
 			}
 		}
 	}
 }
 
-// shared returns the shared string at index s ("" when out of range).
-func (b *book) shared(s string) string {
-	i, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || i < 0 || i >= len(b.sst) {
+// cellReader reads <c> elements, reusing its buffers.
+type cellReader struct {
+	attr, v, name []byte
+	is            richText
+}
+
+// readCell is a cell read; present is false for a cell excelize would not see (a style that is not a
+// number makes excelize give up on the cell).
+type readCell struct {
+	xcell
+	present bool
+}
+
+// read reads the cell just started at column col (the r attribute may say otherwise) of row, as
+// excelize's cellXMLHandler and getValueFrom do: attributes in order — a style that is not a number
+// ends the cell, unread —, every <v> in the cell (the last counts), <f> marking a formula, <is>
+// holding an inline string, up to the first end tag named like the cell.
+func (cr *cellReader) read(sc *scanner, b *book, col, row int) (readCell, bool) {
+	c := readCell{xcell: xcell{col: col, row: row}, present: true}
+	cr.name = append(cr.name[:0], sc.name...)
+	var typ []byte
+	a := sc.attrs
+	for {
+		a = trimSpace(a)
+		n := nameLen(a)
+		if n == 0 {
+			break
+		}
+		name := string(localName(a[:n])) // no allocation: compared only
+		a = trimSpace(trimSpace(a[n:])[1:])
+		end := bytes.IndexByte(a[1:], a[0])
+		raw := a[1 : 1+end]
+		a = a[end+2:]
+		switch name {
+		case "r", "s", "t":
+		default:
+			continue
+		}
+		v := decodeAttr(sc, raw, &cr.attr)
+		switch name {
+		case "r":
+			if cc, _, ok := splitRef(string(v)); ok {
+				c.col = cc
+			}
+		case "s":
+			st, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				c.present = false
+				return c, sc.skip()
+			}
+			c.style = int(st)
+		case "t":
+			typ = append(typ[:0], v...)
+		}
+	}
+	c.typ = cellType(typ)
+	cr.v = cr.v[:0]
+	hasIS := false
+	cr.is.reset()
+	for {
+		switch sc.next() {
+		case tokStart:
+			var ok bool
+			switch string(sc.local) {
+			case "v":
+				cr.v, ok = sc.ownText(cr.v[:0])
+			case "f":
+				c.formula = true
+				ok = sc.skip()
+			case "is":
+				hasIS = true
+				ok = cr.is.read(sc)
+			default:
+				ok = true
+			}
+			if !ok {
+				return c, false
+			}
+		case tokEnd:
+			if !bytes.Equal(sc.name, cr.name) {
+				continue
+			}
+			switch c.typ {
+			case "s":
+				c.text = b.shared(cr.v)
+			case "inlineStr":
+				if hasIS {
+					c.text = cr.is.String()
+				} else {
+					c.text = string(cr.v)
+				}
+			default:
+				c.text = string(cr.v)
+			}
+			return c, true
+		case tokText:
+		default:
+			if sc.err == nil {
+				sc.fail("unexpected EOF")
+			}
+			return c, false
+		}
+	}
+}
+
+// decodeAttr returns an attribute value with its references decoded (into *buf when it has any).
+func decodeAttr(sc *scanner, raw []byte, buf *[]byte) []byte {
+	if bytes.IndexAny(raw, "&\r\n\t") < 0 {
+		return raw
+	}
+	save := sc.attrs
+	sc.attrs = append(append([]byte(" v=\""), raw...), '"')
+	v, _ := sc.attr("v", *buf)
+	sc.attrs = save
+	*buf = v
+	return v
+}
+
+// cellType returns the t attribute as a string, without allocating for the usual types.
+func cellType(t []byte) string {
+	switch string(t) {
+	case "":
+		return ""
+	case "s":
+		return "s"
+	case "n":
+		return "n"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "b":
+		return "b"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return string(t)
+}
+
+// shared returns the shared string a cell's value points to, as excelize does: none for an empty
+// value; the index read from the trimmed value, 0 when it is not a number; none out of range.
+func (b *book) shared(v []byte) string {
+	if len(v) == 0 {
+		return ""
+	}
+	i, _ := strconv.Atoi(string(bytes.TrimSpace(v)))
+	if i < 0 || i >= len(b.sst) {
 		return ""
 	}
 	return b.sst[i]
-}
-
-func attr(t xml.StartElement, name string) string {
-	for _, a := range t.Attr {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
 }
 
 // splitRef splits an A1 address into its column number and row.

@@ -28,7 +28,7 @@ const (
 // resolve returns a cell's value and kind, calculating a formula that has no cached value.
 func (r *reader) resolve(sheet string, c *xcell) (string, cellKind) {
 	if !c.cached() {
-		v, err := r.evaluate(sheet, c.ref)
+		v, err := r.evaluate(sheet, c.ref())
 		switch {
 		case err != nil && strings.HasPrefix(err.Error(), "#"):
 			return err.Error(), kindError // the formula's own error value: #DIV/0!, #REF!…
@@ -72,25 +72,25 @@ func (r *reader) number(sheet string, c *xcell, col Column, rowName string) (flo
 	what := fmt.Sprintf("「%s」%s", rowName, col.Name)
 	switch kind {
 	case kindUncalculated:
-		r.bad("cell.formula", sheet, c.ref, "", what+"：公式无法计算：请把该单元格改为直接填写数值。")
+		r.bad("cell.formula", sheet, c.ref(), "", what+"：公式无法计算：请把该单元格改为直接填写数值。")
 		return 0, false
 	case kindError:
-		r.bad("cell.formula_error", sheet, c.ref, raw, fmt.Sprintf("%s：公式结果是错误值 %s：请改正公式，或直接填写数值。", what, raw))
+		r.bad("cell.formula_error", sheet, c.ref(), raw, fmt.Sprintf("%s：公式结果是错误值 %s：请改正公式，或直接填写数值。", what, raw))
 		return 0, false
 	case kindBool:
-		r.bad("cell.number", sheet, c.ref, raw, fmt.Sprintf("%s：填的是逻辑值 %s，不是数字：请填写数字。", what, raw))
+		r.bad("cell.number", sheet, c.ref(), raw, fmt.Sprintf("%s：填的是逻辑值 %s，不是数字：请填写数字。", what, raw))
 		return 0, false
 	case kindDate:
-		r.bad("cell.date_format", sheet, c.ref, raw, what+"：单元格是日期，不是数字：请把单元格格式改为“常规”或“数值”后重新填写数字。")
+		r.bad("cell.date_format", sheet, c.ref(), raw, what+"：单元格是日期，不是数字：请把单元格格式改为“常规”或“数值”后重新填写数字。")
 		return 0, false
 	case kindNumber:
 		switch r.b.class(c.style) {
 		case numDate:
-			r.bad("cell.date_format", sheet, c.ref, raw, what+"：单元格是日期格式（Excel 可能把“9-12”之类的输入自动变成了日期）：请把单元格格式改为“常规”或“数值”后重新填写数字。")
+			r.bad("cell.date_format", sheet, c.ref(), raw, what+"：单元格是日期格式（Excel 可能把“9-12”之类的输入自动变成了日期）：请把单元格格式改为“常规”或“数值”后重新填写数字。")
 			return 0, false
 		case numPercent:
 			if col.Unit != "%" {
-				r.bad("cell.percent", sheet, c.ref, raw, fmt.Sprintf("%s：单元格是百分比格式（%s 会显示为 %s%%），而本列单位是“%s”：请把单元格格式改为“常规”后按表头单位填写数字。", what, raw, lingpao.NumberText(excelPrecision(parseOr0(raw)*100)), col.Unit))
+				r.bad("cell.percent", sheet, c.ref(), raw, fmt.Sprintf("%s：单元格是百分比格式（%s 会显示为 %s%%），而本列单位是“%s”：请把单元格格式改为“常规”后按表头单位填写数字。", what, raw, lingpao.NumberText(excelPrecision(parseOr0(raw)*100)), col.Unit))
 				return 0, false
 			}
 			n := ParseNumber(raw, col.Unit)
@@ -104,10 +104,10 @@ func (r *reader) number(sheet string, c *xcell, col Column, rowName string) (flo
 	case CellNumber:
 		return n.Value, true
 	case CellNoted:
-		r.add(lingpao.SevWarning, "cell."+n.Problem, sheet, c.ref, raw, fmt.Sprintf("%s：%s。", what, n.Reason))
+		r.add(lingpao.SevWarning, "cell."+n.Problem, sheet, c.ref(), raw, fmt.Sprintf("%s：%s。", what, n.Reason))
 		return n.Value, true
 	case CellInvalid:
-		r.bad("cell."+n.Problem, sheet, c.ref, raw, fmt.Sprintf("%s填的是“%s”，%s。", what, strings.TrimSpace(raw), n.Reason))
+		r.bad("cell."+n.Problem, sheet, c.ref(), raw, fmt.Sprintf("%s填的是“%s”，%s。", what, strings.TrimSpace(raw), n.Reason))
 	}
 	return 0, false
 }
@@ -136,7 +136,7 @@ func (r *reader) date(sheet string, c *xcell) string {
 		return ""
 	}
 	warn := func(msg string) string {
-		r.add(lingpao.SevWarning, "cell.date", sheet, c.ref, raw, msg)
+		r.add(lingpao.SevWarning, "cell.date", sheet, c.ref(), raw, msg)
 		return ""
 	}
 	switch kind {

@@ -300,7 +300,7 @@ func (r *reader) beyond(sheet string, cells []xcell, n int, warned *bool) {
 	for i := range cells {
 		if cells[i].col > n && strings.TrimSpace(cells[i].text) != "" {
 			*warned = true
-			r.add(lingpao.SevWarning, "cell.outside", sheet, cells[i].ref, cells[i].text, fmt.Sprintf("第 %s 列不在模板范围内（模板只到第 %s 列），其中的内容不会被读取：如是需要报送的数据，请填入模板对应的列。", colName(cells[i].col), colName(n)))
+			r.add(lingpao.SevWarning, "cell.outside", sheet, cells[i].ref(), cells[i].text, fmt.Sprintf("第 %s 列不在模板范围内（模板只到第 %s 列），其中的内容不会被读取：如是需要报送的数据，请填入模板对应的列。", colName(cells[i].col), colName(n)))
 			return
 		}
 	}
@@ -309,7 +309,7 @@ func (r *reader) beyond(sheet string, cells []xcell, n int, warned *bool) {
 func (r *reader) guide() {
 	r.stream(SheetGuide, func(row int, cells []xcell) error {
 		for i := range cells {
-			switch cells[i].ref {
+			switch cells[i].ref() {
 			case CellContact:
 				r.ret.Contact = normalize(r.text(SheetGuide, &cells[i]))
 			case CellPhone:
@@ -368,7 +368,7 @@ func (r *reader) clusterSheet() {
 				continue
 			}
 			if v, ok := r.number(SheetClusters, at[i+1], col, c.Name); ok {
-				r.ret.Values = append(r.ret.Values, lingpao.Value{Org: r.ret.Org, Cluster: code, Indicator: col.Code, Period: r.ret.Period, V: v, Sheet: SheetClusters, Cell: at[i+1].ref})
+				r.ret.Values = append(r.ret.Values, lingpao.Value{Org: r.ret.Org, Cluster: code, Indicator: col.Code, Period: r.ret.Period, V: v, Sheet: SheetClusters, Cell: at[i+1].ref()})
 			}
 		}
 		r.ret.Clusters = append(r.ret.Clusters, row)
@@ -432,7 +432,7 @@ func (r *reader) roster() {
 		}
 		if c := at[idx[lingpao.FieldUSCC]]; c != nil {
 			if (c.typ == "" || c.typ == "n") && !c.formula && strings.TrimSpace(c.text) != "" {
-				r.bad("roster.uscc_number", SheetRoster, c.ref, c.text, fmt.Sprintf("「%s」的统一社会信用代码被 Excel 当成了数字，后几位可能已丢失：请把该单元格设为“文本”格式后重新输入18位代码。", rowName))
+				r.bad("roster.uscc_number", SheetRoster, c.ref(), c.text, fmt.Sprintf("「%s」的统一社会信用代码被 Excel 当成了数字，后几位可能已丢失：请把该单元格设为“文本”格式后重新输入18位代码。", rowName))
 			} else {
 				e.USCC = strings.ToUpper(strings.Join(strings.Fields(normalize(r.text(SheetRoster, c))), ""))
 			}
@@ -444,7 +444,7 @@ func (r *reader) roster() {
 		case r.clusters[cl].Code != "":
 			e.Cluster = cl
 		default:
-			r.bad("roster.cluster", SheetRoster, at[idx[lingpao.FieldCluster]].ref, cl, fmt.Sprintf("「%s」的所属集群“%s”不是本单位的集群：请从下拉列表选择。", rowName, cl))
+			r.bad("roster.cluster", SheetRoster, at[idx[lingpao.FieldCluster]].ref(), cl, fmt.Sprintf("「%s」的所属集群“%s”不是本单位的集群：请从下拉列表选择。", rowName, cl))
 		}
 		for _, tag := range lingpao.EnterpriseTags {
 			c := at[idx["tag:"+tag]]
@@ -456,7 +456,7 @@ func (r *reader) roster() {
 				e.Tags = append(e.Tags, tag)
 			case noMarks[v]:
 			default:
-				r.bad("cell.tag", SheetRoster, c.ref, v, fmt.Sprintf("「%s」的“%s”列应填“是”或留空，现为“%s”，系统不能确定是否属于%s：请改为“是”或清空。", rowName, tag, v, tag))
+				r.bad("cell.tag", SheetRoster, c.ref(), v, fmt.Sprintf("「%s」的“%s”列应填“是”或留空，现为“%s”，系统不能确定是否属于%s：请改为“是”或清空。", rowName, tag, v, tag))
 			}
 		}
 		for _, fld := range []struct {
@@ -512,7 +512,7 @@ func (r *reader) issues() {
 			what string
 		}{{3, is.Category, IssueCategories, "问题类别"}, {6, is.Status, lingpao.IssueStatuses, "办理状态"}} {
 			if chk.v != "" && !contains(chk.list, chk.v) {
-				r.add(lingpao.SevWarning, "cell.choice", SheetIssues, at[chk.col].ref, chk.v, fmt.Sprintf("问题台账第 %d 行的%s“%s”不在下拉列表中（%s）：请从下拉列表选择。", n, chk.what, chk.v, strings.Join(chk.list, "、")))
+				r.add(lingpao.SevWarning, "cell.choice", SheetIssues, at[chk.col].ref(), chk.v, fmt.Sprintf("问题台账第 %d 行的%s“%s”不在下拉列表中（%s）：请从下拉列表选择。", n, chk.what, chk.v, strings.Join(chk.list, "、")))
 			}
 		}
 		is.Raised = r.date(SheetIssues, at[7])
