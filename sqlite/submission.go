@@ -60,11 +60,13 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 				return err
 			}
 		}
-		for _, f := range s.Findings {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO findings (submission_id, severity, rule, sheet, cell, value, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				s.ID, string(f.Severity), f.Rule, f.Sheet, f.Cell, f.Value, f.Message); err != nil {
-				return err
-			}
+		err = insertRows(ctx, tx, "findings", []string{"submission_id", "severity", "rule", "sheet", "cell", "value", "message"}, len(s.Findings),
+			func(i int, args []any) []any {
+				f := s.Findings[i]
+				return append(args, s.ID, string(f.Severity), f.Rule, f.Sheet, f.Cell, f.Value, f.Message)
+			})
+		if err != nil {
+			return err
 		}
 		if s.Status != lingpao.SubAccepted {
 			return nil
@@ -76,34 +78,30 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 	})
 }
 
+// saveContent inserts an accepted submission's values, roster and issue ledger, many rows per
+// statement.
 func saveContent(ctx context.Context, tx *sql.Tx, id int64, values []lingpao.Value, ents []lingpao.Enterprise, issues []lingpao.Issue) error {
-	vs, err := tx.PrepareContext(ctx, `INSERT INTO cell_values (submission_id, cluster, indicator, value, sheet, cell) VALUES (?, ?, ?, ?, ?, ?)`)
+	err := insertRows(ctx, tx, "cell_values", []string{"submission_id", "cluster", "indicator", "value", "sheet", "cell"}, len(values),
+		func(i int, args []any) []any {
+			v := values[i]
+			return append(args, id, v.Cluster, v.Indicator, v.V, v.Sheet, v.Cell)
+		})
 	if err != nil {
 		return err
 	}
-	defer vs.Close()
-	for _, v := range values {
-		if _, err := vs.ExecContext(ctx, id, v.Cluster, v.Indicator, v.V, v.Sheet, v.Cell); err != nil {
-			return err
-		}
-	}
-	es, err := tx.PrepareContext(ctx, `INSERT INTO enterprises (submission_id, row, name, uscc, cluster, tags, revenue, rnd, remark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	err = insertRows(ctx, tx, "enterprises", []string{"submission_id", "row", "name", "uscc", "cluster", "tags", "revenue", "rnd", "remark"}, len(ents),
+		func(i int, args []any) []any {
+			e := ents[i]
+			return append(args, id, e.Row, e.Name, e.USCC, e.Cluster, strings.Join(e.Tags, "、"), e.Revenue, e.RnD, e.Remark)
+		})
 	if err != nil {
 		return err
 	}
-	defer es.Close()
-	for _, e := range ents {
-		if _, err := es.ExecContext(ctx, id, e.Row, e.Name, e.USCC, e.Cluster, strings.Join(e.Tags, "、"), e.Revenue, e.RnD, e.Remark); err != nil {
-			return err
-		}
-	}
-	for _, is := range issues {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO issues (submission_id, row, description, category, enterprise, department, status, raised, closed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, is.Row, is.Description, is.Category, is.Enterprise, is.Department, is.Status, is.Raised, is.Closed); err != nil {
-			return err
-		}
-	}
-	return nil
+	return insertRows(ctx, tx, "issues", []string{"submission_id", "row", "description", "category", "enterprise", "department", "status", "raised", "closed"}, len(issues),
+		func(i int, args []any) []any {
+			is := issues[i]
+			return append(args, id, is.Row, is.Description, is.Category, is.Enterprise, is.Department, is.Status, is.Raised, is.Closed)
+		})
 }
 
 const submissionColumns = `id, sha256, org, period, file_name, folder, size, received_at, status, COALESCE(version, 0), COALESCE(superseded_by, 0), reason, contact, phone`
