@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"lingpao"
@@ -35,6 +36,8 @@ type Ingester struct {
 	// each receipt file, receipt mark, inbox removal, poll save — with the step's name. The crash
 	// test uses it to kill the process between steps; nil in normal use.
 	Checkpoint func(step string)
+
+	checkpointMu sync.Mutex
 }
 
 // Durable steps reported to Checkpoint.
@@ -49,6 +52,8 @@ const (
 
 func (in *Ingester) checkpoint(step string) {
 	if in.Checkpoint != nil {
+		in.checkpointMu.Lock() // the stages of a pass report from several goroutines
+		defer in.checkpointMu.Unlock()
 		in.Checkpoint(step)
 	}
 }
@@ -152,23 +157,19 @@ func (in *Ingester) Poll(ctx context.Context) ([]Result, error) {
 		return nil, err
 	}
 	var seen []sqlite.PollEntry
-	var results []Result
+	var stable []candidate
 	for _, c := range files {
 		p, ok := prev[c.rel]
 		if !ok || p.Size != c.size || !p.MTime.Equal(c.mtime) {
 			seen = append(seen, sqlite.PollEntry{Path: c.rel, Size: c.size, MTime: c.mtime})
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			break
-		}
-		res, err := in.process(ctx, c)
-		if err != nil {
-			// A fault of ours (disk, database): keep the file for the next poll and report.
-			seen = append(seen, sqlite.PollEntry{Path: c.rel, Size: c.size, MTime: c.mtime})
-			return results, err
-		}
-		results = append(results, res)
+		stable = append(stable, c)
+	}
+	results, err := in.pass(ctx, stable)
+	if err != nil {
+		// A fault of ours (disk, database): the files not finished stay for the next poll.
+		return results, err
 	}
 	if err := in.Store.SaveInboxPoll(ctx, seen); err != nil {
 		return results, err

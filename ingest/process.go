@@ -17,52 +17,81 @@ import (
 	"lingpao/templates"
 )
 
-// process takes one stable file through archive → parse → validate → store → receipts → removal.
+// prepared is a stable file after the part of its processing that needs no store: read, archived
+// under its SHA-256, parsed and checked against where it was dropped. Files are prepared on several
+// workers at once (pipeline.go).
+type prepared struct {
+	c            candidate
+	inboxPath    string
+	folder, name string
+	size         int64
+	sha          string
+	// gone is set when the file was taken away between the poll and now.
+	gone     bool
+	ret      *templates.Return
+	findings []lingpao.Finding
+}
+
+// prepare archives the file — before anything parses it — and parses it.
+func (in *Ingester) prepare(c candidate) (prepared, error) {
+	p := prepared{c: c, inboxPath: in.Config.Path(lingpao.InboxDir, c.rel), name: filepath.Base(c.rel)}
+	if dir := filepath.Dir(c.rel); dir != "." {
+		p.folder = dir
+	}
+	data, sha, err := in.archive(p.inboxPath)
+	if os.IsNotExist(err) {
+		p.gone = true
+		return p, nil
+	} else if err != nil {
+		return p, err
+	}
+	p.size, p.sha = int64(len(data)), sha
+	p.ret, p.findings = in.parse(data, p.name)
+	if p.ret != nil {
+		p.findings = append(p.findings, in.checkPlacement(p.ret, p.folder, p.name)...)
+	}
+	return p, nil
+}
+
+// commit takes a prepared file through the store, in inbox order: the same bytes seen before are
+// answered from the store (again); otherwise the return is validated against the store and saved in
+// one transaction. fresh reports a new submission whose receipts are still to be written (finish).
 // Each step is durable before the next begins, and every step after the archive can be redone from
 // the archive and the store, so a crash anywhere leaves the file in the inbox and the next pass
 // finishes it (see TestCrashAndRestart in cmd/lingpao).
-func (in *Ingester) process(ctx context.Context, c candidate) (Result, error) {
-	inboxPath := in.Config.Path(lingpao.InboxDir, c.rel)
-	res := Result{Path: c.rel}
-	data, sha, err := in.archive(inboxPath)
-	if os.IsNotExist(err) {
-		return res, nil // taken away between the poll and now; nothing to do
-	} else if err != nil {
-		return res, err
+func (in *Ingester) commit(ctx context.Context, p prepared) (res Result, fresh bool, err error) {
+	res = Result{Path: p.c.rel}
+	if p.gone {
+		return res, false, nil
 	}
-	folder := ""
-	if dir := filepath.Dir(c.rel); dir != "." {
-		folder = dir
-	}
-	name := filepath.Base(c.rel)
-	if prev, err := in.Store.FindSubmissionBySHA(ctx, sha); err == nil {
-		retry, err := in.movedAsAsked(ctx, prev, folder, name)
+	if prev, err := in.Store.FindSubmissionBySHA(ctx, p.sha); err == nil {
+		retry, err := in.movedAsAsked(ctx, prev, p.folder, p.name)
 		if err != nil {
-			return res, err
+			return res, false, err
 		}
 		if !retry {
-			return in.again(ctx, res, prev, inboxPath, folder, name)
+			res, err = in.again(ctx, res, prev, p.inboxPath, p.folder, p.name)
+			return res, false, err
 		}
 	} else if lingpao.ErrorCode(err) != lingpao.ENOTFOUND {
-		return res, err
+		return res, false, err
 	}
 
-	sub := lingpao.Submission{SHA256: sha, FileName: name, Folder: folder, Size: int64(len(data)), ReceivedAt: in.now()}
-	ret, findings := in.parse(data, sub.FileName)
+	sub := lingpao.Submission{SHA256: p.sha, FileName: p.name, Folder: p.folder, Size: p.size, ReceivedAt: in.now()}
+	ret, findings := p.ret, append([]lingpao.Finding(nil), p.findings...)
 	var values []lingpao.Value
 	var ents []lingpao.Enterprise
 	var issues []lingpao.Issue
 	if ret != nil {
 		sub.Org, sub.Period, sub.Contact, sub.Phone = ret.Org, ret.Period, ret.Contact, ret.Phone
-		findings = append(findings, in.checkPlacement(ret, folder, sub.FileName)...)
 		more, err := in.validate(ctx, ret)
 		if err != nil {
-			return res, err
+			return res, false, err
 		}
 		findings = append(findings, more...)
 		values = append(ret.Values, lingpao.RosterValues(in.Catalog, ret.Org, ret.Period, ret.Enterprises)...)
 		ents, issues = ret.Enterprises, ret.Issues
-	} else if u, err := in.Catalog.Tree.Find(folder); folder != "" && err == nil {
+	} else if u, err := in.Catalog.Tree.Find(p.folder); p.folder != "" && err == nil {
 		sub.Org = u.Code // unreadable file: at least answer in the county's receipts folder
 	}
 	sub.Findings = findings
@@ -72,14 +101,19 @@ func (in *Ingester) process(ctx context.Context, c candidate) (Result, error) {
 		sub.Reason = firstError(findings)
 	}
 	if err := in.Store.SaveSubmission(ctx, &sub, values, ents, issues); err != nil {
-		return res, err
+		return res, false, err
 	}
 	in.checkpoint(StepCommit)
 	res.Submission = sub
-	if err := in.writeReceipts(ctx, sub); err != nil {
-		return res, err
+	return res, true, nil
+}
+
+// finish writes the receipts of a new submission and takes its file out of the inbox.
+func (in *Ingester) finish(ctx context.Context, res Result, inboxPath string) error {
+	if err := in.writeReceipts(ctx, res.Submission); err != nil {
+		return err
 	}
-	return res, in.remove(inboxPath)
+	return in.remove(inboxPath)
 }
 
 // again handles a file whose bytes were received before. The same file under the same name in the
