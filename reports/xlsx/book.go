@@ -194,7 +194,8 @@ func (b *book) paragraph(sh string, r, ncols int, text string, width float64, st
 	for _, p := range strings.Split(text, "\n") {
 		lines += int(textWidth(p)/width) + 1
 	}
-	b.check(b.f.SetRowHeight(sh, r, float64(lines)*15+4))
+	// Excel's tallest row is 409 points: a province's long notes (167 counties) are cut there.
+	b.check(b.f.SetRowHeight(sh, r, min(float64(lines)*15+4, 409)))
 	return r + 1
 }
 
