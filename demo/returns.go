@@ -31,6 +31,15 @@ var (
 
 // shortName strips the unit type: 鹿泉区 → 鹿泉, 石家庄高新区 → 石家庄高新.
 func shortName(name string) string {
+	// 张家口市桥西区 → 张家口桥西; 青龙满族自治县 → 青龙.
+	if city, rest, ok := strings.Cut(name, "市"); ok && len([]rune(city)) >= 2 && len([]rune(rest)) >= 2 {
+		name = city + rest
+	}
+	for _, suf := range []string{"满族蒙古族自治县", "满族自治县", "回族自治县"} {
+		if s, ok := strings.CutSuffix(name, suf); ok {
+			return s
+		}
+	}
 	for _, suf := range []string{"区", "县", "市"} {
 		if strings.HasSuffix(name, suf) && len([]rune(name)) > 2 {
 			return strings.TrimSuffix(name, suf)
@@ -62,11 +71,15 @@ func (g *generator) roster(org lingpao.OrgUnit, clusters []lingpao.Cluster, m li
 	used := map[string]bool{}
 	row := 4
 	for _, c := range clusters {
-		n := g.enterprisesPerCluster(rng)
+		n := g.enterprisesPerCluster(rng, len(clusters))
 		for i := 0; i < n; i++ {
 			var name string
 			for name == "" || used[name] {
-				name = fmt.Sprintf("%s%s%s%s有限公司", shortName(org.Name), tradeWords[rng.IntN(len(tradeWords))], tradeWords[rng.IntN(len(tradeWords))], industryWords[rng.IntN(len(industryWords))])
+				trade := tradeWords[rng.IntN(len(tradeWords))] + tradeWords[rng.IntN(len(tradeWords))]
+				if g.perCounty > 0 {
+					trade += tradeWords[rng.IntN(len(tradeWords))] // thousands of names need more than 20 × 20 × 12
+				}
+				name = fmt.Sprintf("%s%s%s有限公司", shortName(org.Name), trade, industryWords[rng.IntN(len(industryWords))])
 			}
 			used[name] = true
 			e := lingpao.Enterprise{Name: name, USCC: uscc(rng, org.Code), Cluster: c.Code, Row: row}
@@ -105,9 +118,12 @@ func (g *generator) roster(org lingpao.OrgUnit, clusters []lingpao.Cluster, m li
 	return out
 }
 
-func (g *generator) enterprisesPerCluster(rng *rand.Rand) int {
-	if g.rosterSize > 0 {
-		return g.rosterSize/2 + rng.IntN(g.rosterSize)
+// enterprisesPerCluster draws how many enterprises a cluster of a county with n clusters lists: about
+// perCounty/n at province scale (half to one and a half times that), five to ten otherwise.
+func (g *generator) enterprisesPerCluster(rng *rand.Rand, n int) int {
+	if g.perCounty > 0 {
+		per := max(2, g.perCounty/n)
+		return per/2 + rng.IntN(per)
 	}
 	return 5 + rng.IntN(6)
 }
@@ -127,6 +143,22 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 	set := func(ind string, parts []float64) {
 		for i, c := range clusters {
 			f.values[c.Code][ind] = parts[i]
+		}
+	}
+	// setFlow sets a year-to-date flow: the county's figure split among its clusters, or, at province
+	// scale, each cluster's own share of the allocation, so that no cluster's YTD figure ever falls
+	// from one month to the next (a split of a growing total can move a unit between clusters).
+	setFlow := func(ind string, a float64) {
+		if g.perCounty == 0 {
+			set(ind, split(flow(a, seasonal(m.N), p), weights, true))
+			return
+		}
+		var sum float64
+		for _, w := range weights {
+			sum += w
+		}
+		for i, c := range clusters {
+			f.values[c.Code][ind] = flow(a*weights[i]/sum, seasonal(m.N), p)
 		}
 	}
 	elapsed := float64(m.N) / 12
@@ -163,11 +195,11 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 		if !ok {
 			a = float64(2 + int(unit(g.seed, ind, org.Code)*6))
 		}
-		set(ind, split(flow(a, seasonal(m.N), p), weights, true))
+		setFlow(ind, a)
 	}
 	for _, ind := range []string{"joint_stock_new", "energy_diag_new", "standards_new", "innovation_platforms_new"} {
 		a := float64(1 + int(unit(g.seed, ind, org.Code)*5))
-		set(ind, split(flow(a, seasonal(m.N), p), weights, true))
+		setFlow(ind, a)
 	}
 	for i, c := range clusters {
 		v := f.values[c.Code]
@@ -191,6 +223,26 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 		_ = i
 	}
 	f.roster = g.roster(org, clusters, m)
+	if g.perCounty > 0 {
+		// A long roster names more 专精特新 and 小巨人 enterprises than a small allocation counts: a
+		// careful county's cluster sheet counts at least those it lists.
+		for _, e := range f.roster {
+			v := f.values[e.Cluster]
+			if e.HasTag(lingpao.TagSRDI) {
+				v["srdi_tagged"]++
+			}
+			if e.HasTag(lingpao.TagLittleGiant) {
+				v["little_giant_tagged"]++
+			}
+		}
+		for _, c := range clusters {
+			v := f.values[c.Code]
+			v["srdi_sme"] = math.Max(v["srdi_sme"], v["srdi_tagged"])
+			v["little_giant"] = math.Max(v["little_giant"], v["little_giant_tagged"])
+			delete(v, "srdi_tagged")
+			delete(v, "little_giant_tagged")
+		}
+	}
 	if rng.IntN(3) == 0 {
 		f.issues = []lingpao.Issue{{Description: "集群企业反映新建厂房用地指标不足，项目落地受影响", Category: "用地", Enterprise: f.roster[0].Name, Department: "县自然资源和规划局", Status: "交办", Raised: fmt.Sprintf("%d-%02d-10", m.Year, m.N)}}
 	}

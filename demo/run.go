@@ -30,6 +30,13 @@ type Options struct {
 	// Log receives one line per simulated day and report.
 	Log     io.Writer
 	Version string
+	// Scale is the size of the workspace: the city demo (zero or ScaleCity), or the whole province
+	// (ScaleProvince, ScaleProvince10), for benchmarks.
+	Scale Scale
+	// Months is, at province scale, how many months up to Period are simulated (0: one).
+	Months int
+	// LeaveLast, at province scale, leaves the last month's returns in the inbox unprocessed.
+	LeaveLast bool
 }
 
 // Summary is what a demo run produced. Reports lists the report files, and the folder of the
@@ -42,6 +49,8 @@ type Summary struct {
 	Duplicate int
 	Reports   []string
 	Receipts  string
+	// Left is how many returns were left in the inbox (Options.LeaveLast).
+	Left int
 }
 
 // drop is one file a county puts into the inbox on a simulated day.
@@ -55,6 +64,9 @@ type drop struct {
 func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 	defer lingpao.Wrap(&err, "demo.Run(%s)", opt.Dir)
 	sum.Dir = opt.Dir
+	if opt.Scale == ScaleProvince || opt.Scale == ScaleProvince10 {
+		return runProvince(ctx, opt)
+	}
 	if opt.From.IsZero() {
 		opt.From = lingpao.MonthOf(opt.Period.Year-1, 1)
 	}
@@ -71,7 +83,7 @@ func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 	defer w.Close()
 	var clock time.Time
 	w.Now = func() time.Time { return clock }
-	g := &generator{cat: w.Catalog, cfg: w.Config, seed: opt.Seed, cal: w.Catalog.Calendar(), layout: templates.Describe(w.Catalog)}
+	g := &generator{cat: w.Catalog, cfg: w.Config, seed: opt.Seed, cal: w.Catalog.Calendar(), layout: templatesLayout(w.Catalog)}
 	drops := g.schedule(opt.From, opt.Period)
 	sort.SliceStable(drops, func(i, j int) bool { return drops[i].at.Before(drops[j].at) })
 	ing := w.Ingester()
@@ -138,10 +150,15 @@ func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 		reqs = append(reqs, jobs.ReportRequest{Kind: jobs.Annual, Period: y})
 	}
 	reqs = append(reqs, jobs.ReportRequest{Kind: jobs.Scorecard, Period: opt.Period})
+	return sum, generate(ctx, w, opt, reqs, clock, &sum)
+}
+
+// generate makes the reports of reqs with the clock at clock, and lists them in sum.
+func generate(ctx context.Context, w *jobs.Workspace, opt Options, reqs []jobs.ReportRequest, clock time.Time, sum *Summary) error {
 	for _, req := range reqs {
 		paths, err := w.GenerateReport(ctx, req)
 		if err != nil {
-			return sum, err
+			return err
 		}
 		if req.Kind == jobs.Scorecard && len(paths) > 0 {
 			sum.Reports = append(sum.Reports, filepath.Dir(paths[0])+string(filepath.Separator)) // a folder of 体检表
@@ -159,7 +176,7 @@ func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 		}
 	}
 	sum.Receipts = w.Config.Path(lingpao.ReceiptsDir)
-	return sum, nil
+	return nil
 }
 
 // schedule plans every drop of first..last: most counties report a few days before the deadline,

@@ -18,9 +18,12 @@ type generator struct {
 	seed   uint64
 	cal    *lingpao.Calendar
 	layout templates.Contract
-	// rosterSize overrides the enterprises per cluster (province-scale runs); 0 keeps the default.
-	rosterSize int
+	// perCounty is about how many enterprises each county lists (province-scale runs); 0 keeps the
+	// city demo's five to ten per cluster.
+	perCounty int
 }
+
+func templatesLayout(cat *lingpao.Catalog) templates.Contract { return templates.Describe(cat) }
 
 func (g *generator) columns(sheet string) map[string]string {
 	for _, s := range g.layout.Sheets {
