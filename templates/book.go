@@ -570,7 +570,7 @@ func (cr *cellReader) read(sc *scanner, b *book, col, row int) (readCell, bool) 
 		v := decodeAttr(sc, raw, &cr.attr)
 		switch name {
 		case "r":
-			if cc, _, ok := splitRef(string(v)); ok {
+			if cc, ok := refColumn(v); ok {
 				c.col = cc
 			}
 		case "s":
@@ -634,13 +634,54 @@ func (cr *cellReader) read(sc *scanner, b *book, col, row int) (readCell, bool) 
 	}
 }
 
+// refColumn returns the column of a cell's r attribute as excelize's CellNameToCoordinates reads it:
+// letters of either case and '$' up to the last of them, then a row number (a sign allowed) from 1
+// to 1,048,576; the column at most XFD.
+func refColumn(ref []byte) (int, bool) {
+	alpha := func(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '$' }
+	if len(ref) == 0 || !alpha(ref[0]) {
+		return 0, false
+	}
+	i := len(ref) - 1
+	for i >= 0 && !alpha(ref[i]) {
+		i--
+	}
+	if i == len(ref)-1 {
+		return 0, false
+	}
+	row, err := strconv.Atoi(string(ref[i+1:]))
+	if err != nil || row <= 0 || row > 1048576 {
+		return 0, false
+	}
+	col, letters := 0, 0
+	for _, c := range ref[:i+1] {
+		switch {
+		case c == '$':
+			continue
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		case c < 'A' || c > 'Z':
+			return 0, false
+		}
+		col = col*26 + int(c-'A'+1)
+		if letters++; col > 16384 {
+			return 0, false
+		}
+	}
+	return col, letters > 0
+}
+
 // decodeAttr returns an attribute value with its references decoded (into *buf when it has any).
 func decodeAttr(sc *scanner, raw []byte, buf *[]byte) []byte {
 	if bytes.IndexAny(raw, "&\r\n\t") < 0 {
 		return raw
 	}
+	quote := byte('"')
+	if bytes.IndexByte(raw, quote) >= 0 {
+		quote = '\'' // the value was quoted with ', so it holds no '
+	}
 	save := sc.attrs
-	sc.attrs = append(append([]byte(" v=\""), raw...), '"')
+	sc.attrs = append(append([]byte{' ', 'v', '=', quote}, raw...), quote)
 	v, _ := sc.attr("v", *buf)
 	sc.attrs = save
 	*buf = v
