@@ -116,17 +116,21 @@ func (t Target) InForce(m Period) bool {
 // prefer an annual or growth target, then the later version, then the smaller id, so the choice never
 // depends on the order of targets. ok is false when none is in force.
 func ApplicableTarget(targets []Target, org, indicator string, m Period) (Target, bool) {
-	var best Target
-	found := false
-	for _, t := range targets {
+	// By index: a Target is large, and this runs for every county, indicator and month of a report.
+	best := -1
+	for i := range targets {
+		t := &targets[i]
 		if t.Org != org || t.Indicator != indicator || !t.InForce(m) {
 			continue
 		}
-		if !found || preferTarget(t, best) {
-			best, found = t, true
+		if best < 0 || preferTarget(*t, targets[best]) {
+			best = i
 		}
 	}
-	return best, found
+	if best < 0 {
+		return Target{}, false
+	}
+	return targets[best], true
 }
 
 // preferTarget reports whether a is to be measured against rather than b (see ApplicableTarget).
