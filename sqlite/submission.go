@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -237,16 +239,18 @@ func (d *DB) LoadDataSet(ctx context.Context, from, to lingpao.Period, asOf time
 	}
 	defer tx.Rollback()
 	// The submission in force per org and period: accepted, received by asOf, latest received.
-	rows, err := tx.QueryContext(ctx, `SELECT `+submissionColumns+` FROM submissions s
-		WHERE status = 'accepted' AND received_at <= ? AND period IN (`+placeholders(len(months))+`)
+	const inForce = `FROM submissions s
+		WHERE status = 'accepted' AND received_at <= ? AND period IN (%s)
 		AND NOT EXISTS (SELECT 1 FROM submissions t WHERE t.org = s.org AND t.period = s.period AND t.status = 'accepted'
-			AND t.received_at <= ? AND (t.received_at > s.received_at OR (t.received_at = s.received_at AND t.id > s.id)))`,
-		append(append([]any{formatTime(asOf)}, toAny(months)...), formatTime(asOf))...)
+			AND t.received_at <= ? AND (t.received_at > s.received_at OR (t.received_at = s.received_at AND t.id > s.id)))`
+	where := fmt.Sprintf(inForce, placeholders(len(months)))
+	args := append(append([]any{formatTime(asOf)}, toAny(months)...), formatTime(asOf))
+	rows, err := tx.QueryContext(ctx, `SELECT `+submissionColumns+` `+where, args...)
 	if err != nil {
 		return nil, nil, err
 	}
 	subs := map[string]lingpao.Submission{}
-	var order []lingpao.Submission
+	byID := map[int64]lingpao.Submission{}
 	for rows.Next() {
 		s, err := scanSubmission(rows)
 		if err != nil {
@@ -254,39 +258,61 @@ func (d *DB) LoadDataSet(ctx context.Context, from, to lingpao.Period, asOf time
 			return nil, nil, err
 		}
 		subs[s.Org+"/"+s.Period.String()] = s
-		order = append(order, s)
+		byID[s.ID] = s
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	ds := lingpao.NewDataSet()
-	stmt, err := tx.PrepareContext(ctx, `SELECT cluster, indicator, value, sheet, cell FROM cell_values WHERE submission_id = ?`)
+	// Their values in one statement, by submission; the cells they came from are not needed here.
+	vrows, err := tx.QueryContext(ctx, `SELECT v.submission_id, v.cluster, v.indicator, v.value FROM cell_values v
+		WHERE v.submission_id IN (SELECT s.id `+where+`) ORDER BY v.submission_id`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer stmt.Close()
-	for _, s := range order {
-		vrows, err := stmt.QueryContext(ctx, s.ID)
-		if err != nil {
+	defer vrows.Close()
+	ds := lingpao.NewDataSet()
+	var vals []lingpao.Value
+	cur := int64(-1)
+	flush := func() {
+		if s, ok := byID[cur]; ok {
+			ds.AddSubmission(s.Org, s.Period, s.ID, vals)
+			delete(byID, cur)
+		}
+		vals = vals[:0]
+	}
+	for vrows.Next() {
+		var id int64
+		v := lingpao.Value{}
+		if err := vrows.Scan(&id, &v.Cluster, &v.Indicator, &v.V); err != nil {
 			return nil, nil, err
 		}
-		var vals []lingpao.Value
-		for vrows.Next() {
-			v := lingpao.Value{Submission: s.ID, Org: s.Org, Period: s.Period}
-			if err := vrows.Scan(&v.Cluster, &v.Indicator, &v.V, &v.Sheet, &v.Cell); err != nil {
-				vrows.Close()
-				return nil, nil, err
-			}
-			vals = append(vals, v)
+		if id != cur {
+			flush()
+			cur = id
 		}
-		vrows.Close()
-		if err := vrows.Err(); err != nil {
-			return nil, nil, err
-		}
-		ds.AddSubmission(s.Org, s.Period, s.ID, vals)
+		v.Submission = id
+		vals = append(vals, v)
+	}
+	if err := vrows.Err(); err != nil {
+		return nil, nil, err
+	}
+	flush()
+	// A return in force with no values at all (every cell blank) still counts as reported.
+	for _, s := range sortedSubs(byID) {
+		ds.AddSubmission(s.Org, s.Period, s.ID, nil)
 	}
 	return ds, subs, nil
+}
+
+// sortedSubs returns the submissions of m ordered by id.
+func sortedSubs(m map[int64]lingpao.Submission) []lingpao.Submission {
+	out := make([]lingpao.Submission, 0, len(m))
+	for _, s := range m {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 func placeholders(n int) string {
