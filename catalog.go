@@ -13,6 +13,66 @@ type Catalog struct {
 	Documents  []Document
 
 	indicators map[string]int
+	// index lists the targets of each org and indicator; SetTargets builds it. An index that is not
+	// of the current Targets (a slice assigned directly) is not used.
+	index *targetIndex
+}
+
+// targetIndex is the positions in Targets of each (org, indicator)'s targets, for the Targets slice
+// it was built from. It is never modified once built.
+type targetIndex struct {
+	base *Target
+	n    int
+	by   map[[2]string][]int
+}
+
+// SetTargets replaces the catalog's targets and indexes them by org and indicator for
+// ApplicableTargetOf. Like any change to the catalog, it is made before the catalog is shared or
+// under the owner's lock.
+func (c *Catalog) SetTargets(ts []Target) {
+	c.Targets = ts
+	idx := &targetIndex{n: len(ts), by: map[[2]string][]int{}}
+	if len(ts) > 0 {
+		idx.base = &ts[0]
+	}
+	for i := range ts {
+		k := [2]string{ts[i].Org, ts[i].Indicator}
+		idx.by[k] = append(idx.by[k], i)
+	}
+	c.index = idx
+}
+
+// targetsOf returns the positions in c.Targets of org's targets for indicator, in order, and false
+// when the targets are not indexed (set without SetTargets).
+func (c *Catalog) targetsOf(org, indicator string) ([]int, bool) {
+	idx := c.index
+	if idx == nil || idx.n != len(c.Targets) || (len(c.Targets) > 0 && idx.base != &c.Targets[0]) {
+		return nil, false
+	}
+	return idx.by[[2]string{org, indicator}], true
+}
+
+// ApplicableTargetOf is ApplicableTarget over the catalog's targets, through the index of SetTargets
+// when there is one: it runs for every county, indicator and month of a report.
+func (c *Catalog) ApplicableTargetOf(org, indicator string, m Period) (Target, bool) {
+	at, ok := c.targetsOf(org, indicator)
+	if !ok {
+		return ApplicableTarget(c.Targets, org, indicator, m)
+	}
+	best := -1
+	for _, i := range at {
+		t := &c.Targets[i]
+		if t.Org != org || t.Indicator != indicator || !t.InForce(m) {
+			continue
+		}
+		if best < 0 || preferTarget(*t, c.Targets[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return Target{}, false
+	}
+	return c.Targets[best], true
 }
 
 // Document is one of the policy documents the seed data cites.

@@ -418,14 +418,14 @@ func cumulativeFlow(cur Actual, start time.Time, m Period, actual func(Period) A
 // nearest ancestor's. Counts and flows are never inherited: a city's 750 is not each county's 750; a
 // county without an allocation has no target.
 func TargetFor(cat *Catalog, org string, ind Indicator, m Period) (Target, bool) {
-	if t, ok := ApplicableTarget(cat.Targets, org, ind.Code, m); ok {
+	if t, ok := cat.ApplicableTargetOf(org, ind.Code, m); ok {
 		return t, true
 	}
 	if !ind.IsRatio() && ind.Kind != KindGrowth {
 		return Target{}, false
 	}
 	for _, a := range cat.Tree.Ancestors(org) {
-		if t, ok := ApplicableTarget(cat.Targets, a.Code, ind.Code, m); ok {
+		if t, ok := cat.ApplicableTargetOf(a.Code, ind.Code, m); ok {
 			return t, true
 		}
 	}

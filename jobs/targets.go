@@ -89,7 +89,8 @@ func (w *Workspace) ImportTargets(ctx context.Context, path string) (_ *TargetsI
 		return out, err
 	}
 	w.targets.Lock()
-	w.Catalog.Targets, w.TargetsVersion = ts, v
+	w.Catalog.SetTargets(ts)
+	w.TargetsVersion = v
 	w.targets.Unlock()
 	return out, nil
 }

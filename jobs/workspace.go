@@ -111,7 +111,8 @@ func Open(ctx context.Context, dir, version string) (_ *Workspace, err error) {
 		db.Close()
 		return nil, err
 	}
-	cat.Targets, w.TargetsVersion = ts, v
+	cat.SetTargets(ts)
+	w.TargetsVersion = v
 	return w, nil
 }
 

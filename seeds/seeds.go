@@ -311,7 +311,7 @@ func Load(fsys fs.FS) (*lingpao.Catalog, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	cat.Targets = lingpao.ResolveChains(targets)
+	cat.SetTargets(lingpao.ResolveChains(targets))
 	return cat, nil
 }
 

@@ -19,7 +19,7 @@ func (s *Server) catalog(ctx context.Context) (*lingpao.Catalog, int, error) {
 	release := s.w.ReadTargets()
 	c := *s.w.Catalog
 	release()
-	c.Targets = ts
+	c.SetTargets(ts)
 	return &c, v, nil
 }
 
