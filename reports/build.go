@@ -185,7 +185,7 @@ func (in Input) indicatorsForReport(counties []lingpao.OrgUnit) []lingpao.Indica
 			continue
 		}
 		for _, c := range counties {
-			if _, ok := lingpao.ApplicableTarget(in.Catalog.Targets, c.Code, ind.Code, m); ok {
+			if _, ok := in.Catalog.ApplicableTargetOf(c.Code, ind.Code, m); ok {
 				out = append(out, ind)
 				break
 			}
