@@ -322,8 +322,13 @@ func (g *generation) scorecards(ctx context.Context, in reports.Input) ([]string
 		return func(in reports.Input) (content, error) {
 			if cards[in.CutOff] == nil {
 				cards[in.CutOff] = map[string]*reports.Scorecard{}
-				for _, sc := range reports.BuildScorecards(in, codes...) {
+				built := reports.BuildScorecards(in, codes...)
+				for _, sc := range built {
 					cards[in.CutOff][sc.Org] = sc
+				}
+				// Every card's text, so that the font is cut once for the whole batch.
+				if text, err := json.Marshal(built); err == nil && g.fonts != nil {
+					g.fonts.Expect(string(text))
 				}
 			}
 			sc, ok := cards[in.CutOff][org]

@@ -91,6 +91,7 @@ type Doc struct {
 	pageEmpty bool // nothing drawn on the current page yet
 	err       error
 	out       []byte // the finished file, once WriteTo has run
+	fonts     *Fonts // whose cut faces the document is written with (fontcut.go)
 }
 
 // subsetName renames an embedded font in the finished file. gofpdf embeds a subset but names it
@@ -118,7 +119,7 @@ func New(f *Fonts, o Options) (*Doc, error) {
 		orient = "L"
 	}
 	p := gofpdf.New(orient, "mm", "A4", "")
-	d := &Doc{pdf: p, opt: o, k: p.GetConversionRatio(), pageEmpty: true}
+	d := &Doc{pdf: p, opt: o, k: p.GetConversionRatio(), pageEmpty: true, fonts: f}
 	d.pageW, d.pageH = p.GetPageSize()
 	d.left, d.right = m.Left, d.pageW-m.Right
 	d.top, d.bottom = m.Top, d.pageH-m.Bottom
@@ -279,6 +280,7 @@ func (d *Doc) finish() error {
 	}
 	var buf bytes.Buffer
 	cutMu.Lock()
+	d.fonts.useCuts(d.pdf, []string{d.regular, d.bold})
 	err := d.pdf.Output(&buf)
 	cutMu.Unlock()
 	if err != nil {

@@ -23,6 +23,9 @@ type Fonts struct {
 	// BoldFromRegular is true when no bold face was found: bold text is then set in the regular face
 	// (never a synthesised "fake bold"), and Bold and BoldPath are those of the regular face.
 	BoldFromRegular bool
+
+	// cuts are the faces cut down to the characters used so far (fontcut.go), guarded by cutMu.
+	cuts *fontCuts
 }
 
 // noFontMessage is what a user reads when no usable font was found: what to install, or where to

@@ -87,12 +87,13 @@ var fontLayout = sync.OnceValue(func() (l layout) {
 	if !ok4 || !ok5 || pos.Type.Kind() != reflect.Int64 || arr.Type != reflect.TypeOf([]byte(nil)) {
 		return l
 	}
-	return layout{ok: true, fonts: fonts.Index, used: used.Index, file: file.Index, reader: reader.Index, pos: pos.Index}
+	return layout{ok: true, fonts: fonts.Index, used: used.Index, file: file.Index, reader: reader.Index, pos: pos.Index, array: arr.Index}
 })
 
 type layout struct {
 	ok                             bool
 	fonts, used, file, reader, pos []int
+	array                          []int // the fileReader's bytes (fontcut.go)
 }
 
 // field returns the (possibly unexported) field at index of the addressable struct v, settable.
