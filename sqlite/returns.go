@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -41,36 +42,42 @@ func (d *DB) OrgValues(ctx context.Context, org string, from, to lingpao.Period,
 // accepted returns for period list: the context of the cross-county duplicate rule.
 func (d *DB) FindListings(ctx context.Context, period lingpao.Period, exceptOrg string, usccs []string) (_ []lingpao.Listing, err error) {
 	defer lingpao.Wrap(&err, "sqlite.FindListings(%s)", period)
-	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	seen := make(map[string]bool, len(usccs))
+	list := make([]string, 0, len(usccs))
+	for _, u := range usccs {
+		if !seen[u] {
+			seen[u] = true
+			list = append(list, u)
+		}
+	}
+	if len(list) == 0 {
+		return nil, nil
+	}
+	codes, err := json.Marshal(list)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	var out []lingpao.Listing
-	const chunk = 500
-	for i := 0; i < len(usccs); i += chunk {
-		part := usccs[i:min(i+chunk, len(usccs))]
-		args := append([]any{period.String(), exceptOrg}, toAny(part)...)
-		rows, err := tx.QueryContext(ctx, `SELECT e.uscc, s.org, e.name FROM enterprises e JOIN submissions s ON s.id = e.submission_id
-			WHERE s.period = ? AND s.org != ? AND s.status = 'accepted' AND s.superseded_by IS NULL
-			AND e.uscc IN (`+placeholders(len(part))+`) ORDER BY s.org, e.row`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var l lingpao.Listing
-			if err := rows.Scan(&l.USCC, &l.Org, &l.Name); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, l)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	// From the codes asked for (one JSON parameter, whatever their number) to the enterprises with
+	// each code, then to their submissions — CROSS JOIN keeps that order: a county's codes are few,
+	// the enterprises of a period many.
+	rows, err := d.db.QueryContext(ctx, `SELECT e.uscc, s.org, e.name FROM json_each(?3) j
+		CROSS JOIN enterprises e ON e.uscc = j.value
+		CROSS JOIN submissions s ON s.id = e.submission_id
+		WHERE s.period = ?1 AND s.org != ?2 AND s.status = 'accepted' AND s.superseded_by IS NULL
+		ORDER BY s.org, e.row`, period.String(), exceptOrg, string(codes))
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	defer rows.Close()
+	var out []lingpao.Listing
+	for rows.Next() {
+		var l lingpao.Listing
+		if err := rows.Scan(&l.USCC, &l.Org, &l.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 // LatestRoster returns the enterprise roster of county org's latest accepted return for a month
