@@ -27,7 +27,9 @@ func TestFindListings(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	e := func(row int, name, uscc string) lingpao.Enterprise { return lingpao.Enterprise{Row: row, Name: name, USCC: uscc} }
+	e := func(row int, name, uscc string) lingpao.Enterprise {
+		return lingpao.Enterprise{Row: row, Name: name, USCC: uscc}
+	}
 	sep, aug := lingpao.MonthOf(2025, 9), lingpao.MonthOf(2025, 8)
 	save("A", sep, lingpao.SubAccepted, e(4, "甲一", "U1"), e(5, "甲二", "U2"))
 	save("B", sep, lingpao.SubAccepted, e(4, "乙旧", "U1"))
