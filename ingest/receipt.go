@@ -10,8 +10,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"lingpao"
 	"lingpao/reports/xlsx"
 	"lingpao/sqlite"
@@ -274,88 +272,53 @@ func clusterName(names map[string]string, v any) any {
 	return v
 }
 
-// findingsWorkbook writes the receipt workbook: the summary line, then one row per finding.
+// findingsWorkbook writes the receipt workbook: the summary line, then one row per finding; and the
+// changes from the previous version on a second sheet. It is a plain workbook (xlsx.WritePlain):
+// one is written for every file received.
 func findingsWorkbook(w io.Writer, line string, s lingpao.Submission, changes []changeJSON) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sh = "回执"
-	f.SetSheetName("Sheet1", sh)
-	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Family: "宋体"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
-	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "宋体"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Border: []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}}, Alignment: &excelize.Alignment{Horizontal: "center"}})
-	wrap, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "宋体"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	errStyle, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "宋体", Bold: true, Color: "C00000"}, Alignment: &excelize.Alignment{Vertical: "top"}})
-	warnStyle, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "宋体", Bold: true, Color: "C65911"}, Alignment: &excelize.Alignment{Vertical: "top"}})
-	f.SetCellValue(sh, "A1", line)
-	f.MergeCell(sh, "A1", "G1")
-	f.SetCellStyle(sh, "A1", "G1", title)
-	f.SetRowHeight(sh, 1, 48)
-	heads := []string{"序号", "类别", "工作表", "单元格", "填报内容", "规则", "说明及修改方法"}
-	for i, h := range heads {
-		c, _ := excelize.CoordinatesToCellName(i+1, 3)
-		f.SetCellValue(sh, c, h)
-	}
-	f.SetCellStyle(sh, "A3", "G3", head)
+	const cols = 7
+	rows := []*xlsx.PlainRow{{Cells: plainRow(xlsx.PlainTitle, cols, line), Height: 48}, nil,
+		{Cells: plainRow(xlsx.PlainHead, cols, "序号", "类别", "工作表", "单元格", "填报内容", "规则", "说明及修改方法")}}
 	for i, fd := range s.Findings {
-		r := 4 + i
-		row := []any{i + 1, fd.Severity.Label(), fd.Sheet, fd.Cell, fd.Value, fd.Rule, fd.Message}
-		for j, v := range row {
-			c, _ := excelize.CoordinatesToCellName(j+1, r)
-			f.SetCellValue(sh, c, v)
-		}
-		f.SetCellStyle(sh, fmt.Sprintf("A%d", r), fmt.Sprintf("G%d", r), wrap)
-		st := warnStyle
+		cells := plainRow(xlsx.PlainWrap, cols, i+1, fd.Severity.Label(), fd.Sheet, fd.Cell, fd.Value, fd.Rule, fd.Message)
+		cells[1].Style = xlsx.PlainWarning
 		if fd.Severity == lingpao.SevError {
-			st = errStyle
+			cells[1].Style = xlsx.PlainError
 		}
-		f.SetCellStyle(sh, fmt.Sprintf("B%d", r), fmt.Sprintf("B%d", r), st)
+		rows = append(rows, &xlsx.PlainRow{Cells: cells})
 	}
 	if len(s.Findings) == 0 {
-		f.SetCellValue(sh, "A4", "无错误和警告。")
+		rows = append(rows, &xlsx.PlainRow{Cells: []xlsx.PlainCell{{Value: "无错误和警告。"}}})
 	}
-	for col, wd := range map[string]float64{"A": 6, "B": 7, "C": 10, "D": 8, "E": 16, "F": 18, "G": 70} {
-		f.SetColWidth(sh, col, col, wd)
-	}
-	f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"})
+	sheets := []xlsx.PlainSheet{{Name: "回执", Rows: rows, Merged: []string{"A1:G1"}, Widths: []float64{6, 7, 10, 8, 16, 18, 70}, FreezeRows: 3}}
 	if len(changes) > 0 {
-		if err := changesSheet(f, changes, head, wrap); err != nil {
-			return err
+		show := func(v any) any {
+			switch v := v.(type) {
+			case nil:
+				return "（空）"
+			case string, int, float64:
+				return v
+			default:
+				return fmt.Sprint(v)
+			}
 		}
+		rows := []*xlsx.PlainRow{{Cells: plainRow(xlsx.PlainHead, 5, "工作表", "单元格", "项目", "上一版", "本版")}}
+		for _, c := range changes {
+			rows = append(rows, &xlsx.PlainRow{Cells: plainRow(xlsx.PlainWrap, 5, c.Sheet, c.Cell, c.Item, show(c.Old), show(c.New))})
+		}
+		sheets = append(sheets, xlsx.PlainSheet{Name: "与上一版比较", Rows: rows, Widths: []float64{10, 8, 44, 16, 16}, FreezeRows: 1})
 	}
-	if err := xlsx.SetDimensions(f); err != nil {
-		return err
-	}
-	_, err := f.WriteTo(w)
-	return err
+	return xlsx.WritePlain(w, sheets)
 }
 
-// changesSheet lists what differs from the previous version: sheet, cell, item, before, after.
-func changesSheet(f *excelize.File, changes []changeJSON, head, wrap int) error {
-	const sh = "与上一版比较"
-	if _, err := f.NewSheet(sh); err != nil {
-		return err
-	}
-	for i, h := range []string{"工作表", "单元格", "项目", "上一版", "本版"} {
-		c, _ := excelize.CoordinatesToCellName(i+1, 1)
-		f.SetCellValue(sh, c, h)
-	}
-	f.SetCellStyle(sh, "A1", "E1", head)
-	show := func(v any) any {
-		if v == nil {
-			return "（空）"
+// plainRow returns n cells in style, holding values from the first.
+func plainRow(style xlsx.PlainStyle, n int, values ...any) []xlsx.PlainCell {
+	cells := make([]xlsx.PlainCell, n)
+	for i := range cells {
+		cells[i].Style = style
+		if i < len(values) {
+			cells[i].Value = values[i]
 		}
-		return v
 	}
-	for i, c := range changes {
-		r := i + 2
-		for j, v := range []any{c.Sheet, c.Cell, c.Item, show(c.Old), show(c.New)} {
-			cell, _ := excelize.CoordinatesToCellName(j+1, r)
-			f.SetCellValue(sh, cell, v)
-		}
-		f.SetCellStyle(sh, fmt.Sprintf("A%d", r), fmt.Sprintf("E%d", r), wrap)
-	}
-	for col, wd := range map[string]float64{"A": 10, "B": 8, "C": 44, "D": 16, "E": 16} {
-		f.SetColWidth(sh, col, col, wd)
-	}
-	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	return cells
 }
