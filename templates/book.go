@@ -351,37 +351,66 @@ func isHex4(s string) bool {
 	return true
 }
 
-// styles reads the number-format class of each cell style.
+// styles reads the number-format class of each cell style: the <numFmt> formats under <numFmts>
+// and the numFmtId of each <xf> under <cellXfs>, as decoding into a struct with
+// `xml:"numFmts>numFmt"` and `xml:"cellXfs>xf"` reads them (a numFmtId that is not a number fails).
 func (b *book) styles(name string) ([]numClass, error) {
-	data, err := b.read(name, b.lim.UnzipXMLSize)
+	rc, err := b.open(name, b.lim.UnzipXMLSize)
 	if err != nil {
 		return nil, err
 	}
-	var st struct {
-		NumFmts []struct {
-			ID   int    `xml:"numFmtId,attr"`
-			Code string `xml:"formatCode,attr"`
-		} `xml:"numFmts>numFmt"`
-		Xfs []struct {
-			NumFmtID int `xml:"numFmtId,attr"`
-		} `xml:"cellXfs>xf"`
-	}
-	if err := xml.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("%w: styles: %v", errPackage, err)
-	}
+	defer rc.Close()
+	sc := b.scanner(rc)
+	defer func() { b.buf = sc.buf }()
+	bad := func(err error) ([]numClass, error) { return nil, fmt.Errorf("%w: styles: %v", errPackage, err) }
 	custom := map[int]string{}
-	for _, f := range st.NumFmts {
-		custom[f.ID] = f.Code
-	}
-	out := make([]numClass, len(st.Xfs))
-	for i, x := range st.Xfs {
-		if code, ok := custom[x.NumFmtID]; ok {
-			out[i] = classifyFormat(code)
-		} else {
-			out[i] = builtinClass(x.NumFmtID)
+	var ids []int
+	var path []string // the open elements' local names below the root, while under numFmts or cellXfs
+	depth := 0
+	var buf []byte
+	for {
+		switch sc.next() {
+		case tokEOF:
+			out := make([]numClass, len(ids))
+			for i, id := range ids {
+				if code, ok := custom[id]; ok {
+					out[i] = classifyFormat(code)
+				} else {
+					out[i] = builtinClass(id)
+				}
+			}
+			return out, nil
+		case tokError:
+			return bad(sc.err)
+		case tokStart:
+			depth++
+			local := string(sc.local)
+			switch {
+			case depth == 2 && (local == "numFmts" || local == "cellXfs"):
+				path = append(path[:0], local)
+			case depth == 3 && len(path) == 1 && (path[0] == "numFmts" && local == "numFmt" || path[0] == "cellXfs" && local == "xf"):
+				id := 0
+				if v, ok := sc.attr("numFmtId", buf); ok {
+					n, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64)
+					if err != nil {
+						return bad(err)
+					}
+					id = int(n)
+				}
+				if local == "xf" {
+					ids = append(ids, id)
+				} else {
+					code, _ := sc.attr("formatCode", buf)
+					custom[id] = string(code)
+				}
+			}
+		case tokEnd:
+			if depth == 2 {
+				path = path[:0]
+			}
+			depth--
 		}
 	}
-	return out, nil
 }
 
 // builtinClass classifies Excel's built-in number formats, including the East Asian date formats.
@@ -550,38 +579,22 @@ func (cr *cellReader) read(sc *scanner, b *book, col, row int) (readCell, bool) 
 	c := readCell{xcell: xcell{col: col, row: row}, present: true}
 	cr.name = append(cr.name[:0], sc.name...)
 	var typ []byte
-	a := sc.attrs
-	for {
-		a = trimSpace(a)
-		n := nameLen(a)
-		if n == 0 {
-			break
-		}
-		name := string(localName(a[:n])) // no allocation: compared only
-		a = trimSpace(trimSpace(a[n:])[1:])
-		end := bytes.IndexByte(a[1:], a[0])
-		raw := a[1 : 1+end]
-		a = a[end+2:]
-		switch name {
-		case "r", "s", "t":
-		default:
-			continue
-		}
-		v := decodeAttr(sc, raw, &cr.attr)
-		switch name {
+	for i := range sc.attrCount() {
+		name := sc.attrLocal(i)
+		switch string(name) {
 		case "r":
-			if cc, ok := refColumn(v); ok {
+			if cc, ok := refColumn(sc.attrValue(i, cr.attr[:0])); ok {
 				c.col = cc
 			}
 		case "s":
-			st, err := strconv.ParseInt(string(v), 10, 64)
+			st, err := strconv.ParseInt(string(sc.attrValue(i, cr.attr[:0])), 10, 64)
 			if err != nil {
 				c.present = false
 				return c, sc.skip()
 			}
 			c.style = int(st)
 		case "t":
-			typ = append(typ[:0], v...)
+			typ = append(typ[:0], sc.attrValue(i, cr.attr[:0])...)
 		}
 	}
 	c.typ = cellType(typ)
@@ -669,23 +682,6 @@ func refColumn(ref []byte) (int, bool) {
 		}
 	}
 	return col, letters > 0
-}
-
-// decodeAttr returns an attribute value with its references decoded (into *buf when it has any).
-func decodeAttr(sc *scanner, raw []byte, buf *[]byte) []byte {
-	if bytes.IndexAny(raw, "&\r\n\t") < 0 {
-		return raw
-	}
-	quote := byte('"')
-	if bytes.IndexByte(raw, quote) >= 0 {
-		quote = '\'' // the value was quoted with ', so it holds no '
-	}
-	save := sc.attrs
-	sc.attrs = append(append([]byte{' ', 'v', '=', quote}, raw...), quote)
-	v, _ := sc.attr("v", *buf)
-	sc.attrs = save
-	*buf = v
-	return v
 }
 
 // cellType returns the t attribute as a string, without allocating for the usual types.

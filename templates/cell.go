@@ -69,6 +69,12 @@ func (r *reader) text(sheet string, c *xcell) string {
 // the number is read and noted.
 func (r *reader) number(sheet string, c *xcell, col Column, rowName string) (float64, bool) {
 	raw, kind := r.resolve(sheet, c)
+	if kind == kindNumber && r.b.class(c.style) == numPlain {
+		// The usual cell: a plain number, read without building any message.
+		if n := ParseNumber(raw, col.Unit); n.State == CellNumber {
+			return n.Value, true
+		}
+	}
 	what := fmt.Sprintf("「%s」%s", rowName, col.Name)
 	switch kind {
 	case kindUncalculated:

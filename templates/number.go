@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // CellState is what a cell's text turned out to be.
@@ -129,7 +130,7 @@ func invalid(problem, reason string) Number {
 // plain parses an unadorned or properly grouped number to 15 significant digits.
 func plain(t string) (float64, bool) {
 	switch {
-	case plainNumber.MatchString(t):
+	case isPlainNumber(t):
 	case groupedNumber.MatchString(t):
 		t = strings.ReplaceAll(t, ",", "")
 	default:
@@ -139,7 +140,61 @@ func plain(t string) (float64, bool) {
 	if err != nil {
 		return 0, false // out of range
 	}
+	if v != 0 && significantDigits(t) <= 15 {
+		return v, true // already the nearest double to a number Excel keeps exactly
+	}
 	return excelPrecision(v), true
+}
+
+// significantDigits counts the digits of a plain number's mantissa from its first non-zero digit.
+func significantDigits(t string) int {
+	n, started := 0, false
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c == 'e' || c == 'E' {
+			break
+		}
+		if c >= '1' && c <= '9' || c == '0' && started {
+			started = true
+			n++
+		}
+	}
+	return n
+}
+
+// isPlainNumber is plainNumber.MatchString, by hand: it runs for every number of every return.
+func isPlainNumber(t string) bool {
+	i := 0
+	if i < len(t) && (t[i] == '+' || t[i] == '-') {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	whole := digits()
+	if i < len(t) && t[i] == '.' {
+		i++
+		if frac := digits(); whole == 0 && frac == 0 {
+			return false
+		}
+	} else if whole == 0 {
+		return false
+	}
+	if i < len(t) && (t[i] == 'e' || t[i] == 'E') {
+		i++
+		if i < len(t) && (t[i] == '+' || t[i] == '-') {
+			i++
+		}
+		if n := digits(); n < 1 || n > 3 {
+			return false
+		}
+	}
+	return i == len(t)
 }
 
 // excelPrecision rounds v to the 15 significant digits Excel keeps.
@@ -154,6 +209,26 @@ func excelPrecision(v float64) float64 {
 	return r
 }
 
+// normalized reports whether normalize would return s as it is: no full-width form, zero-width
+// character or soft hyphen in it, and no space of any kind at either end.
+func normalized(s string) bool {
+	for i, r := range s {
+		switch {
+		case r < 0x80:
+			if (i == 0 || i == len(s)-1) && (r <= ' ' || r == 0x7f) {
+				return false
+			}
+		case r >= 0xFF00 && r <= 0xFFEF, r == utf8.RuneError, r == '−', r == '\u200b', r == '\u200c', r == '\u200d', r == '\ufeff', r == '\u00ad':
+			return false
+		case i == 0 || i+utf8.RuneLen(r) == len(s):
+			if unicode.IsSpace(r) || r == '\u3000' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
 		if strings.Contains(s, w) {
@@ -166,6 +241,14 @@ func containsAny(s string, words []string) bool {
 // normalize folds full-width forms to ASCII, drops zero-width characters and trims every kind of
 // space.
 func normalize(s string) string {
+	if normalized(s) {
+		return s // the usual case: nothing to fold or trim, nothing to allocate
+	}
+	return fold(s)
+}
+
+// fold is normalize without its shortcut.
+func fold(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {

@@ -102,6 +102,8 @@ type reader struct {
 	// calc evaluates formulas that have no cached value; opened on first need.
 	calc    *excelize.File
 	calcErr error
+	// at is byColumn's slice.
+	at []*xcell
 }
 
 func (r *reader) close() {
@@ -281,9 +283,14 @@ func codeOf(cols []Column, code string) bool {
 	return false
 }
 
-// byColumn indexes a row's cells by column number (1-based) up to n columns.
-func byColumn(cells []xcell, n int) []*xcell {
-	out := make([]*xcell, n+1)
+// byColumn indexes a row's cells by column number (1-based) up to n columns, in a slice reused from
+// row to row: valid until the next call.
+func (r *reader) byColumn(cells []xcell, n int) []*xcell {
+	out := r.at[:0]
+	for range n + 1 {
+		out = append(out, nil)
+	}
+	r.at = out
 	for i := range cells {
 		if c := cells[i].col; c <= n {
 			out[c] = &cells[i]
@@ -338,7 +345,7 @@ func (r *reader) clusterSheet() {
 			return nil
 		}
 		r.beyond(SheetClusters, cells, len(cols), &warned)
-		at := byColumn(cells, len(cols))
+		at := r.byColumn(cells, len(cols))
 		code := ""
 		if at[1] != nil {
 			code = normalize(r.text(SheetClusters, at[1]))
@@ -408,7 +415,7 @@ func (r *reader) roster() {
 			return nil
 		}
 		r.beyond(SheetRoster, cells, len(cols), &warned)
-		at := byColumn(cells, len(cols))
+		at := r.byColumn(cells, len(cols))
 		text := func(code string) string {
 			if c := at[idx[code]]; c != nil {
 				return strings.TrimSpace(r.text(SheetRoster, c))
@@ -492,7 +499,7 @@ func (r *reader) issues() {
 		case n < issueFirstRow:
 			return nil
 		}
-		at := byColumn(cells, len(cols))
+		at := r.byColumn(cells, len(cols))
 		vals := make([]string, len(cols)+1)
 		any := false
 		for i := 2; i <= len(cols); i++ {

@@ -24,9 +24,12 @@ type scanner struct {
 	eof      bool
 	err      error
 
-	// The current token. name, local and attrs point into buf and are valid until the next call.
-	name, local, attrs []byte
-	selfClose          bool
+	// The current token. name and local point into buf and are valid until the next call; so are
+	// the attributes of a start tag, as spans of buf from tagAt.
+	name, local []byte
+	spans       []attrSpan
+	tagAt       int
+	selfClose   bool
 	// pendingEnd makes the end of a self-closing start tag the next token.
 	pendingEnd bool
 	// text holds the current character data, decoded.
@@ -240,138 +243,172 @@ func (s *scanner) entity(b []byte) (int, bool) {
 	return semi + 1, true
 }
 
-// startTag reads <name attr="v" …> or <name …/>.
-func (s *scanner) startTag() tokenKind {
-	// The tag ends at the first '>' outside quotes.
-	i, quote := 1, byte(0)
-	for {
-		if s.pos+i >= s.end {
-			if !s.fill() {
-				return s.fail("unexpected EOF in a tag")
-			}
-			continue
+// attrSpan is an attribute of the current start tag: its name and its raw value, as offsets from
+// the tag's '<'.
+type attrSpan struct{ name, value [2]int }
+
+// more makes byte i (from s.pos) available, reading more input as needed.
+func (s *scanner) more(i int) bool {
+	for s.pos+i >= s.end {
+		if !s.fill() {
+			return false
 		}
-		c := s.buf[s.pos+i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			} else if c == '<' {
-				return s.fail("unescaped < inside quoted string")
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			goto done
+	}
+	return true
+}
+
+// nameAt returns the length of the name starting at byte i (from s.pos).
+func (s *scanner) nameAt(i int) int {
+	for {
+		n := nameLen(s.buf[min(s.pos+i, s.end):s.end])
+		if s.pos+i+n < s.end || !s.fill() {
+			return n
+		}
+	}
+}
+
+// spaceAt skips white space from byte i (from s.pos) and returns the next byte's index.
+func (s *scanner) spaceAt(i int) (int, bool) {
+	for {
+		if !s.more(i) {
+			return i, false
+		}
+		if !isSpace(s.buf[s.pos+i]) {
+			return i, true
 		}
 		i++
 	}
-done:
-	tag := s.buf[s.pos+1 : s.pos+i]
-	s.pos += i + 1
-	s.selfClose = len(tag) > 0 && tag[len(tag)-1] == '/'
-	if s.selfClose {
-		tag = tag[:len(tag)-1]
-	}
-	n := nameLen(tag)
+}
+
+// startTag reads <name attr="v" …> or <name …/> in one pass, keeping where each attribute is: a
+// name, then name="value" or name='value' pairs (encoding/xml needs no space between them), a value
+// with no '<' and only references encoding/xml knows.
+func (s *scanner) startTag() tokenKind {
+	s.spans = s.spans[:0]
+	n := s.nameAt(1)
 	if n == 0 {
+		if !s.more(1) {
+			return s.fail("unexpected EOF in a tag")
+		}
 		return s.fail("expected element name after <")
 	}
-	s.name, s.attrs = tag[:n], tag[n:]
-	s.local = localName(s.name)
-	if !s.checkAttrs() {
-		return tokError
+	i := 1 + n
+	for {
+		var ok bool
+		if i, ok = s.spaceAt(i); !ok {
+			return s.fail("unexpected EOF in a tag")
+		}
+		c := s.buf[s.pos+i]
+		if c == '>' {
+			s.selfClose = false
+			break
+		}
+		if c == '/' {
+			if !s.more(i+1) || s.buf[s.pos+i+1] != '>' {
+				return s.fail("expected /> in element")
+			}
+			s.selfClose = true
+			i++
+			break
+		}
+		var a attrSpan
+		m := s.nameAt(i)
+		if m == 0 {
+			return s.fail("expected attribute name in element")
+		}
+		a.name = [2]int{i, i + m}
+		if i, ok = s.spaceAt(i + m); !ok || s.buf[s.pos+i] != '=' {
+			return s.fail("attribute name without = in element")
+		}
+		if i, ok = s.spaceAt(i + 1); !ok {
+			return s.fail("unexpected EOF in a tag")
+		}
+		q := s.buf[s.pos+i]
+		if q != '"' && q != '\'' {
+			return s.fail("unquoted or missing attribute value in element")
+		}
+		j := -1
+		for {
+			if j = bytes.IndexByte(s.buf[s.pos+i+1:s.end], q); j >= 0 || !s.fill() {
+				break
+			}
+		}
+		if j < 0 {
+			return s.fail("unexpected EOF in an attribute value")
+		}
+		v := s.buf[s.pos+i+1 : s.pos+i+1+j]
+		if bytes.IndexByte(v, '<') >= 0 {
+			return s.fail("unescaped < inside quoted string")
+		}
+		if !validRefs(v) {
+			return s.fail("invalid character entity in attribute value")
+		}
+		a.value = [2]int{i + 1, i + 1 + j}
+		s.spans = append(s.spans, a)
+		i += j + 2
 	}
+	s.tagAt = s.pos
+	s.name = s.buf[s.pos+1 : s.pos+1+n]
+	s.local = localName(s.name)
+	s.pos += i + 1
 	s.opens = append(s.opens, len(s.open))
 	s.open = append(s.open, s.name...)
 	s.pendingEnd = s.selfClose
 	return tokStart
 }
 
-// checkAttrs checks the attribute list of a start tag: name = "value" pairs.
-func (s *scanner) checkAttrs() bool {
-	a := s.attrs
-	for {
-		a = trimSpace(a)
-		if len(a) == 0 {
-			return true
-		}
-		n := nameLen(a)
-		if n == 0 {
-			s.fail("expected attribute name in element")
-			return false
-		}
-		a = trimSpace(a[n:])
-		if len(a) == 0 || a[0] != '=' {
-			s.fail("attribute name without = in element")
-			return false
-		}
-		a = trimSpace(a[1:])
-		if len(a) == 0 || (a[0] != '"' && a[0] != '\'') {
-			s.fail("unquoted or missing attribute value in element")
-			return false
-		}
-		end := bytes.IndexByte(a[1:], a[0])
-		if end < 0 {
-			s.fail("unterminated attribute value")
-			return false
-		}
-		if !validChars(a[1:1+end]) || !validRefs(a[1:1+end]) {
-			s.fail("invalid attribute value")
-			return false
-		}
-		a = a[end+2:] // encoding/xml needs no space between attributes
-	}
+// attrCount is the number of attributes of the current start tag.
+func (s *scanner) attrCount() int { return len(s.spans) }
+
+// attrLocal returns the local name of attribute i.
+func (s *scanner) attrLocal(i int) []byte {
+	a := s.spans[i]
+	return localName(s.buf[s.tagAt+a.name[0] : s.tagAt+a.name[1]])
 }
 
-// attr returns the value of the current start tag's attribute with local name want, entities
-// decoded into dst.
-func (s *scanner) attr(want string, dst []byte) ([]byte, bool) {
-	a := s.attrs
-	for {
-		a = trimSpace(a)
-		n := nameLen(a)
-		if n == 0 {
-			return dst, false
+// attrValue returns the value of attribute i, references decoded and line ends normalised to "\n"
+// as encoding/xml does (tabs stay), appended to dst[:0] — or the raw bytes when there is nothing to
+// decode.
+func (s *scanner) attrValue(i int, dst []byte) []byte {
+	a := s.spans[i]
+	v := s.buf[s.tagAt+a.value[0] : s.tagAt+a.value[1]]
+	if bytes.IndexByte(v, '&') < 0 && bytes.IndexByte(v, '\r') < 0 {
+		return v
+	}
+	dst = dst[:0]
+	for len(v) > 0 {
+		j := bytes.IndexAny(v, "&\r")
+		if j < 0 {
+			dst = append(dst, v...)
+			break
 		}
-		name := localName(a[:n])
-		a = trimSpace(a[n:])[1:] // '=' checked by checkAttrs
-		a = trimSpace(a)
-		end := bytes.IndexByte(a[1:], a[0])
-		v := a[1 : 1+end]
-		a = a[end+2:]
-		if string(name) != want {
+		dst = append(dst, v[:j]...)
+		if v[j] == '\r' {
+			if j+1 < len(v) && v[j+1] == '\n' {
+				j++
+			}
+			dst = append(dst, '\n')
+			v = v[j+1:]
 			continue
 		}
-		dst = dst[:0]
-		for len(v) > 0 {
-			j := bytes.IndexAny(v, "&\r\n\t")
-			if j < 0 {
-				dst = append(dst, v...)
-				break
-			}
-			dst = append(dst, v[:j]...)
-			if v[j] != '&' {
-				// Attribute values normalise line ends to "\n"; tabs stay (as encoding/xml does).
-				if v[j] == '\r' && j+1 < len(v) && v[j+1] == '\n' {
-					j++
-				}
-				if v[j] == '\r' {
-					dst = append(dst, '\n')
-				} else {
-					dst = append(dst, v[j])
-				}
-				v = v[j+1:]
-				continue
-			}
-			save := s.text
-			s.text = dst
-			k, _ := s.entity(v[j:]) // checked by validRefs
-			dst, s.text = s.text, save
-			v = v[j+k:]
-		}
-		return dst, true
+		save := s.text
+		s.text = dst
+		k, _ := s.entity(v[j:]) // checked by startTag
+		dst, s.text = s.text, save
+		v = v[j+k:]
 	}
+	return dst
+}
+
+// attr returns the value of the current start tag's attribute with local name want (the first such),
+// decoded as attrValue does.
+func (s *scanner) attr(want string, dst []byte) ([]byte, bool) {
+	for i := range s.spans {
+		if string(s.attrLocal(i)) == want {
+			return s.attrValue(i, dst), true
+		}
+	}
+	return dst, false
 }
 
 // endTag reads </name>, which must close the innermost open element.
@@ -597,8 +634,13 @@ func nameLen(b []byte) int {
 // localName strips a namespace prefix as encoding/xml does: at the first ':', unless it is the first
 // or last character.
 func localName(name []byte) []byte {
-	if i := bytes.IndexByte(name, ':'); i >= 1 && i < len(name)-1 {
-		return name[i+1:]
+	for i, c := range name {
+		if c == ':' {
+			if i >= 1 && i < len(name)-1 {
+				return name[i+1:]
+			}
+			return name
+		}
 	}
 	return name
 }
