@@ -227,17 +227,17 @@ func (e *ruleEngine) required() {
 
 // numbers applies bounds and integer rules.
 func (e *ruleEngine) numbers() {
+	// The value is written out only for a finding: every number of a return passes through here.
 	check := func(scope, field string, row int, rowName string, v float64, lo, hi *float64) {
-		val := NumberText(v)
 		if e.r.Type == RuleInteger {
 			if math.Abs(v-math.Round(v)) > 1e-9 {
-				e.add(scope, field, row, val, ruleVars{"row": rowName})
+				e.add(scope, field, row, NumberText(v), ruleVars{"row": rowName})
 			}
 			return
 		}
 		if (lo != nil && v < *lo) || (hi != nil && v > *hi) {
 			unit := e.rc.Layout[scope].Fields[field].Unit
-			e.add(scope, field, row, val, ruleVars{"row": rowName, "range": ruleRange(lo, hi, unit), "min": ruleOptNumber(lo), "max": ruleOptNumber(hi)})
+			e.add(scope, field, row, NumberText(v), ruleVars{"row": rowName, "range": ruleRange(lo, hi, unit), "min": ruleOptNumber(lo), "max": ruleOptNumber(hi)})
 		}
 	}
 	p := e.r.Params

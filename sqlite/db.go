@@ -33,6 +33,9 @@ type DB struct {
 	// goroutines waiting here wake as soon as the lock is free instead of in SQLite's busy-handler
 	// sleeps (1 to 100 ms each). Other processes still wait in the busy handler.
 	write sync.Mutex
+	// stmts are the prepared statements of the hot paths, by SQL (stmt.go).
+	stmts   map[string]*sql.Stmt
+	stmtsMu sync.Mutex
 }
 
 // Open opens (creating if needed) the database at path, sets WAL, foreign keys and a busy timeout, and
@@ -58,7 +61,10 @@ func Open(path string) (_ *DB, err error) {
 }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.closeStmts()
+	return d.db.Close()
+}
 
 // Path returns the database file's path.
 func (d *DB) Path() string { return d.path }

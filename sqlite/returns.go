@@ -15,7 +15,7 @@ import (
 // asOf for the months from..to, each with its Period: the context of the cross-period rules.
 func (d *DB) OrgValues(ctx context.Context, org string, from, to lingpao.Period, asOf time.Time) (_ []lingpao.Value, err error) {
 	defer lingpao.Wrap(&err, "sqlite.OrgValues(%s, %s..%s)", org, from, to)
-	rows, err := d.db.QueryContext(ctx, `SELECT s.id, s.period, v.cluster, v.indicator, v.value, v.sheet, v.cell
+	rows, err := d.queryStmt(ctx, nil, `SELECT s.id, s.period, v.cluster, v.indicator, v.value, v.sheet, v.cell
 		FROM submissions s JOIN cell_values v ON v.submission_id = s.id
 		WHERE s.org = ? AND s.status = 'accepted' AND s.period >= ? AND s.period <= ? AND s.received_at <= ? AND v.cell != ''
 		AND NOT EXISTS (SELECT 1 FROM submissions t WHERE t.org = s.org AND t.period = s.period AND t.status = 'accepted'
@@ -60,7 +60,7 @@ func (d *DB) FindListings(ctx context.Context, period lingpao.Period, exceptOrg 
 	// From the codes asked for (one JSON parameter, whatever their number) to the enterprises with
 	// each code, then to their submissions — CROSS JOIN keeps that order: a county's codes are few,
 	// the enterprises of a period many.
-	rows, err := d.db.QueryContext(ctx, `SELECT e.uscc, s.org, e.name FROM json_each(?3) j
+	rows, err := d.queryStmt(ctx, nil, `SELECT e.uscc, s.org, e.name FROM json_each(?3) j
 		CROSS JOIN enterprises e ON e.uscc = j.value
 		CROSS JOIN submissions s ON s.id = e.submission_id
 		WHERE s.period = ?1 AND s.org != ?2 AND s.status = 'accepted' AND s.superseded_by IS NULL

@@ -21,7 +21,7 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 	defer lingpao.Wrap(&err, "sqlite.SaveSubmission(%s)", s.FileName)
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		var exists int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM submissions WHERE sha256 = ?`, s.SHA256).Scan(&exists); err != nil {
+		if err := d.queryRowStmt(ctx, tx, `SELECT COUNT(*) FROM submissions WHERE sha256 = ?`, s.SHA256).Scan(&exists); err != nil {
 			return err
 		}
 		if exists > 0 {
@@ -33,12 +33,12 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 		}
 		var prev sql.NullInt64
 		if s.Status == lingpao.SubAccepted {
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM submissions WHERE org = ? AND period = ? AND status = 'accepted'`,
+			if err := d.queryRowStmt(ctx, tx, `SELECT COALESCE(MAX(version), 0) FROM submissions WHERE org = ? AND period = ? AND status = 'accepted'`,
 				s.Org, period).Scan(&s.Version); err != nil {
 				return err
 			}
 			s.Version++
-			err := tx.QueryRowContext(ctx, `SELECT id FROM submissions WHERE org = ? AND period = ? AND status = 'accepted' AND superseded_by IS NULL`,
+			err := d.queryRowStmt(ctx, tx, `SELECT id FROM submissions WHERE org = ? AND period = ? AND status = 'accepted' AND superseded_by IS NULL`,
 				s.Org, period).Scan(&prev)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
@@ -48,7 +48,7 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 		if s.Version > 0 {
 			version = s.Version
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO submissions (sha256, org, period, file_name, folder, size, received_at, status, version, reason, contact, phone)
+		res, err := d.execStmt(ctx, tx, `INSERT INTO submissions (sha256, org, period, file_name, folder, size, received_at, status, version, reason, contact, phone)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.SHA256, s.Org, period, s.FileName, s.Folder, s.Size, formatTime(s.ReceivedAt), string(s.Status), version, s.Reason, s.Contact, s.Phone)
 		if err != nil {
@@ -58,11 +58,11 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 			return err
 		}
 		if prev.Valid {
-			if _, err := tx.ExecContext(ctx, `UPDATE submissions SET superseded_by = ? WHERE id = ?`, s.ID, prev.Int64); err != nil {
+			if _, err := d.execStmt(ctx, tx, `UPDATE submissions SET superseded_by = ? WHERE id = ?`, s.ID, prev.Int64); err != nil {
 				return err
 			}
 		}
-		err = insertRows(ctx, tx, "findings", []string{"submission_id", "severity", "rule", "sheet", "cell", "value", "message"}, len(s.Findings),
+		err = d.insertRows(ctx, tx, "findings", []string{"submission_id", "severity", "rule", "sheet", "cell", "value", "message"}, len(s.Findings),
 			func(i int, args []any) []any {
 				f := s.Findings[i]
 				return append(args, s.ID, string(f.Severity), f.Rule, f.Sheet, f.Cell, f.Value, f.Message)
@@ -73,7 +73,7 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 		if s.Status != lingpao.SubAccepted {
 			return nil
 		}
-		if err := saveContent(ctx, tx, s.ID, values, ents, issues); err != nil || !prev.Valid {
+		if err := d.saveContent(ctx, tx, s.ID, values, ents, issues); err != nil || !prev.Valid {
 			return err
 		}
 		return saveChanges(ctx, tx, s.ID, prev.Int64)
@@ -82,8 +82,8 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 
 // saveContent inserts an accepted submission's values, roster and issue ledger, many rows per
 // statement.
-func saveContent(ctx context.Context, tx *sql.Tx, id int64, values []lingpao.Value, ents []lingpao.Enterprise, issues []lingpao.Issue) error {
-	err := insertRows(ctx, tx, "cell_values", []string{"submission_id", "cluster", "indicator", "value", "sheet", "cell"}, len(values),
+func (d *DB) saveContent(ctx context.Context, tx *sql.Tx, id int64, values []lingpao.Value, ents []lingpao.Enterprise, issues []lingpao.Issue) error {
+	err := d.insertRows(ctx, tx, "cell_values", []string{"submission_id", "cluster", "indicator", "value", "sheet", "cell"}, len(values),
 		func(i int, args []any) []any {
 			v := values[i]
 			return append(args, id, v.Cluster, v.Indicator, v.V, v.Sheet, v.Cell)
@@ -91,7 +91,7 @@ func saveContent(ctx context.Context, tx *sql.Tx, id int64, values []lingpao.Val
 	if err != nil {
 		return err
 	}
-	err = insertRows(ctx, tx, "enterprises", []string{"submission_id", "row", "name", "uscc", "cluster", "tags", "revenue", "rnd", "remark"}, len(ents),
+	err = d.insertRows(ctx, tx, "enterprises", []string{"submission_id", "row", "name", "uscc", "cluster", "tags", "revenue", "rnd", "remark"}, len(ents),
 		func(i int, args []any) []any {
 			e := ents[i]
 			return append(args, id, e.Row, e.Name, e.USCC, e.Cluster, strings.Join(e.Tags, "、"), e.Revenue, e.RnD, e.Remark)
@@ -99,7 +99,7 @@ func saveContent(ctx context.Context, tx *sql.Tx, id int64, values []lingpao.Val
 	if err != nil {
 		return err
 	}
-	return insertRows(ctx, tx, "issues", []string{"submission_id", "row", "description", "category", "enterprise", "department", "status", "raised", "closed"}, len(issues),
+	return d.insertRows(ctx, tx, "issues", []string{"submission_id", "row", "description", "category", "enterprise", "department", "status", "raised", "closed"}, len(issues),
 		func(i int, args []any) []any {
 			is := issues[i]
 			return append(args, id, is.Row, is.Description, is.Category, is.Enterprise, is.Department, is.Status, is.Raised, is.Closed)
@@ -123,7 +123,7 @@ func scanSubmission(sc interface{ Scan(...any) error }) (lingpao.Submission, err
 // FindSubmissionBySHA returns the submission of the file with the given SHA-256, or ENOTFOUND.
 func (d *DB) FindSubmissionBySHA(ctx context.Context, sha string) (_ lingpao.Submission, err error) {
 	defer lingpao.Wrap(&err, "sqlite.FindSubmissionBySHA(%s)", sha)
-	s, err := scanSubmission(d.db.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE sha256 = ?`, sha))
+	s, err := scanSubmission(d.queryRowStmt(ctx, nil, `SELECT `+submissionColumns+` FROM submissions WHERE sha256 = ?`, sha))
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, lingpao.Errorf(lingpao.ENOTFOUND, "没有该文件的报送记录。")
 	}
@@ -212,7 +212,7 @@ func (d *DB) FindSubmissions(ctx context.Context, f SubmissionFilter) (_ []lingp
 func (d *DB) MarkReceiptWritten(ctx context.Context, id int64) (err error) {
 	defer lingpao.Wrap(&err, "sqlite.MarkReceiptWritten(%d)", id)
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE submissions SET receipt_written = 1 WHERE id = ?`, id)
+		_, err := d.execStmt(ctx, tx, `UPDATE submissions SET receipt_written = 1 WHERE id = ?`, id)
 		return err
 	})
 }
