@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -112,8 +113,12 @@ type book struct {
 	s *styles
 	// streamed are the sheets written with a StreamWriter, which must not be touched after Flush.
 	streamed []string
-	first    bool // the first sheet ("Sheet1") is still to be named
-	err      error
+	// used is each sheet's used range as written through set and merge — its last column and row —
+	// for the sheet's <dimension> (excelize keeps "A1"; reading the sheet back to find it costs more
+	// than writing it).
+	used  map[string][2]int
+	first bool // the first sheet ("Sheet1") is still to be named
+	err   error
 }
 
 func newBook() (*book, error) {
@@ -123,7 +128,7 @@ func newBook() (*book, error) {
 		f.Close()
 		return nil, err
 	}
-	return &book{f: f, s: s, first: true}, nil
+	return &book{f: f, s: s, used: map[string][2]int{}, first: true}, nil
 }
 
 // sheet adds a sheet named name (the first takes the place of excelize's Sheet1).
@@ -155,21 +160,36 @@ func cell(col, row int) string {
 // set writes v into the cell at col, row with style (0: none).
 func (b *book) set(sh string, col, row int, v any, style int) {
 	c := cell(col, row)
+	b.extend(sh, col, row)
 	b.check(b.f.SetCellValue(sh, c, v))
 	if style != 0 {
 		b.check(b.f.SetCellStyle(sh, c, c, style))
 	}
 }
 
+// merge merges the cells from..to (names such as "A1" and "H1").
+func (b *book) merge(sh, from, to string) {
+	col, row, err := excelize.CellNameToCoordinates(to)
+	b.check(err)
+	b.extend(sh, col, row)
+	b.check(b.f.MergeCell(sh, from, to))
+}
+
+// extend grows sheet sh's used range to include col, row.
+func (b *book) extend(sh string, col, row int) {
+	u := b.used[sh]
+	b.used[sh] = [2]int{max(u[0], col), max(u[1], row)}
+}
+
 // title writes the sheet's title over ncols columns in row 1 and a note (period, cut-off, edition)
 // in row 2.
 func (b *book) title(sh, text, note string, ncols int) {
 	b.set(sh, 1, 1, text, b.s.title)
-	b.check(b.f.MergeCell(sh, "A1", cell(ncols, 1)))
+	b.merge(sh, "A1", cell(ncols, 1))
 	b.check(b.f.SetRowHeight(sh, 1, 30))
 	if note != "" {
 		b.set(sh, 1, 2, note, b.s.note)
-		b.check(b.f.MergeCell(sh, "A2", cell(ncols, 2)))
+		b.merge(sh, "A2", cell(ncols, 2))
 		b.check(b.f.SetRowHeight(sh, 2, 18))
 	}
 }
@@ -189,7 +209,7 @@ func (b *book) paragraph(sh string, r, ncols int, text string, width float64, st
 		return r
 	}
 	b.set(sh, 1, r, text, style)
-	b.check(b.f.MergeCell(sh, cell(1, r), cell(ncols, r)))
+	b.merge(sh, cell(1, r), cell(ncols, r))
 	lines := 0
 	for _, p := range strings.Split(text, "\n") {
 		lines += int(textWidth(p)/width) + 1
@@ -298,8 +318,12 @@ func (b *book) finish(w io.Writer, pr props) error {
 	}); err != nil {
 		return err
 	}
-	if err := SetDimensions(b.f, b.streamed...); err != nil {
-		return err
+	for sh, u := range b.used {
+		if !slices.Contains(b.streamed, sh) {
+			if err := b.f.SetSheetDimension(sh, "A1:"+cell(u[0], u[1])); err != nil {
+				return err
+			}
+		}
 	}
 	var buf bytes.Buffer
 	if _, err := b.f.WriteTo(&buf); err != nil {

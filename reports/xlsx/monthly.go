@@ -63,7 +63,7 @@ func (b *book) overview(m *reports.Monthly) {
 	rr := m.Reporting
 	b.set(sh, 1, r, "报送情况", b.s.textBold)
 	b.set(sh, 2, r, fmt.Sprintf("%s：应报%d个，已报%d个（按时%d个，逾期%d个），未报送%d个，退回待重报%d个；报送率%s", rr.Month.Label(), rr.Expected, rr.Received, rr.OnTime, rr.Late, rr.Missing, rr.Rejected, reports.Pct(rr.Rate())), b.s.text)
-	b.check(b.f.MergeCell(sh, cell(2, r), cell(n, r)))
+	b.merge(sh, cell(2, r), cell(n, r))
 	r += 2
 	width := 30.0 + 8 + 13*6
 	if len(m.Overview) > 0 {
@@ -87,10 +87,10 @@ func (b *book) overview(m *reports.Monthly) {
 	if len(m.Ranking.Rows) > 0 {
 		b.set(sh, 1, r, "红榜", b.s.textBold)
 		b.set(sh, 2, r, names(m.Ranking.Red), b.s.text)
-		b.check(b.f.MergeCell(sh, cell(2, r), cell(n, r)))
+		b.merge(sh, cell(2, r), cell(n, r))
 		b.set(sh, 1, r+1, "黑榜", b.s.textBold)
 		b.set(sh, 2, r+1, names(m.Ranking.Black), b.s.text)
-		b.check(b.f.MergeCell(sh, cell(2, r+1), cell(n, r+1)))
+		b.merge(sh, cell(2, r+1), cell(n, r+1))
 		r += 3
 	}
 	if e := reports.ErrataNote(m.Provenance); e != "" {
@@ -158,7 +158,7 @@ func (b *book) group(g reports.Group, m *reports.Monthly) {
 	for _, t := range g.Tables {
 		ind := t.Indicator
 		b.set(sh, 1, r, fmt.Sprintf("%s（%s，%s）", ind.Name, ind.Unit, ind.Kind.Label()), b.s.sub)
-		b.check(b.f.MergeCell(sh, cell(1, r), cell(n, r)))
+		b.merge(sh, cell(1, r), cell(n, r))
 		b.header(sh, r+1, groupHead...)
 		top := r + 1
 		b.assessment(sh, r+2, t.Total.Name, ind, t.Total.A, false, true)
@@ -272,7 +272,7 @@ func (b *book) ranking(m *reports.Monthly) {
 	b.title(sh, fmt.Sprintf("县（市、区）综合排名（%s）", m.Provenance.PeriodLabel), note(m.Issuer, m.Provenance), len(heads))
 	b.set(sh, 1, 3, fmt.Sprintf("综合得分为各项指标“100＋与序时进度的差距”（差距以±%s个百分点为限）按权重的平均值，100分即与序时进度同步。",
 		lingpao.FormatNumber(m.Ranking.GapCap, 0)), b.s.note)
-	b.check(b.f.MergeCell(sh, "A3", cell(len(heads), 3)))
+	b.merge(sh, "A3", cell(len(heads), 3))
 	b.check(b.f.SetRowHeight(sh, 3, 28))
 	b.header(sh, 4, heads...)
 	list := map[string]string{}
@@ -313,7 +313,7 @@ func (b *book) ladder(m *reports.Monthly) {
 		counts = append(counts, fmt.Sprintf("%s%d项", c.Level.Label(), c.N))
 	}
 	b.set(sh, 1, 3, fmt.Sprintf("督办事项%d项，涉及%d个县（市、区）：%s；本期新增或升级%d项，解除%d项。", len(m.Ladder.Rows), m.Ladder.Counties, strings.Join(counts, "、"), m.Ladder.Raised, m.Ladder.Cleared), b.s.note)
-	b.check(b.f.MergeCell(sh, "A3", cell(len(heads), 3)))
+	b.merge(sh, "A3", cell(len(heads), 3))
 	b.header(sh, 4, heads...)
 	r := 5
 	write := func(rows []reports.LadderRow, seq bool) {
@@ -361,7 +361,7 @@ func (b *book) reporting(m *reports.Monthly) {
 	b.title(sh, "报送情况（"+rr.Month.Label()+"）", note(m.Issuer, m.Provenance), len(heads))
 	b.set(sh, 1, 3, fmt.Sprintf("应报%d个，已报%d个（按时%d个，逾期%d个），未报送%d个，退回待重报%d个，未到截止日%d个；报送率%s。",
 		rr.Expected, rr.Received, rr.OnTime, rr.Late, rr.Missing, rr.Rejected, rr.NotDue, reports.Pct(rr.Rate())), b.s.note)
-	b.check(b.f.MergeCell(sh, "A3", cell(len(heads), 3)))
+	b.merge(sh, "A3", cell(len(heads), 3))
 	b.header(sh, 4, heads...)
 	for i, c := range rr.Counties {
 		r := 5 + i
@@ -404,7 +404,7 @@ func (b *book) issues(m *reports.Monthly) {
 		summary = fmt.Sprintf("共%d项。按办理状态：%s；按类别：%s。", len(m.Issues.Rows), strings.Join(st, "、"), strings.Join(ca, "、"))
 	}
 	b.set(sh, 1, 3, summary, b.s.note)
-	b.check(b.f.MergeCell(sh, "A3", cell(len(heads), 3)))
+	b.merge(sh, "A3", cell(len(heads), 3))
 	b.header(sh, 4, heads...)
 	for i, x := range m.Issues.Rows {
 		r := 5 + i
