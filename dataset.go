@@ -346,3 +346,27 @@ func CheckYTDFall(ind Indicator, v Value, prev float64, where, remark string) (F
 		Message: fmt.Sprintf("「%s」%s为本年累计数，本月 %s 小于上月 %s：%s", where, ind.Name, ind.Format(v.V), ind.Format(prev), ask),
 	}, true
 }
+
+// Within returns a data set of the months from..to of d (inclusive) — what loading those months alone
+// gives. d is left as it is.
+func (d *DataSet) Within(from, to Period) *DataSet {
+	from, to = from.FirstMonth(), to.LastMonth()
+	in := func(m Period) bool { return !m.Before(from) && !to.Before(m) }
+	out := NewDataSet()
+	for k, v := range d.values {
+		if in(k.Month) {
+			out.values[k] = v
+		}
+	}
+	for k, id := range d.reported {
+		if in(k.Month) {
+			out.reported[k] = id
+		}
+	}
+	for k, cls := range d.clusters {
+		if in(k.Month) {
+			out.clusters[k] = cls
+		}
+	}
+	return out
+}

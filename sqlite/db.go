@@ -36,6 +36,8 @@ type DB struct {
 	// stmts are the prepared statements of the hot paths, by SQL (stmt.go).
 	stmts   map[string]*sql.Stmt
 	stmtsMu sync.Mutex
+	// data keeps the last loads of LoadDataSet (datacache.go).
+	data dataCache
 }
 
 // Open opens (creating if needed) the database at path, sets WAL, foreign keys and a busy timeout, and

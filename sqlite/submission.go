@@ -220,8 +220,9 @@ func (d *DB) MarkReceiptWritten(ctx context.Context, id int64) (err error) {
 // LoadDataSet returns the values of the submissions in force at asOf for every month from `from` to
 // `to`: per county and month, the latest accepted submission received at or before asOf (zero asOf:
 // now). Regenerating a past report with the same asOf therefore gives the same numbers. It also
-// returns the submission each county-month came from.
-func (d *DB) LoadDataSet(ctx context.Context, from, to lingpao.Period, asOf time.Time) (_ *lingpao.DataSet, _ map[string]lingpao.Submission, err error) {
+// returns the submission each county-month came from. The data set may be shared with other callers
+// (datacache.go): read it, never add to it.
+func (d *DB) LoadDataSet(ctx context.Context, from, to lingpao.Period, asOf time.Time) (ds *lingpao.DataSet, subs map[string]lingpao.Submission, err error) {
 	defer lingpao.Wrap(&err, "sqlite.LoadDataSet(%s..%s)", from, to)
 	if asOf.IsZero() {
 		asOf = time.Now().Add(time.Hour)
@@ -238,6 +239,19 @@ func (d *DB) LoadDataSet(ctx context.Context, from, to lingpao.Period, asOf time
 		return nil, nil, err
 	}
 	defer tx.Rollback()
+	from, to = from.FirstMonth(), to.LastMonth()
+	var maxID int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM submissions`).Scan(&maxID); err != nil {
+		return nil, nil, err
+	}
+	if ds, subs, ok, err := d.data.lookup(ctx, tx, maxID, from, to, asOf); err != nil || ok {
+		return ds, subs, err
+	}
+	defer func() {
+		if err == nil {
+			d.data.keep(dataEntry{from: from, to: to, asOf: asOf, maxID: maxID, ds: ds, subs: cloneSubs(subs, from, to)})
+		}
+	}()
 	// The submission in force per org and period: accepted, received by asOf, latest received.
 	const inForce = `FROM submissions s
 		WHERE status = 'accepted' AND received_at <= ? AND period IN (%s)
@@ -249,7 +263,7 @@ func (d *DB) LoadDataSet(ctx context.Context, from, to lingpao.Period, asOf time
 	if err != nil {
 		return nil, nil, err
 	}
-	subs := map[string]lingpao.Submission{}
+	subs = map[string]lingpao.Submission{}
 	byID := map[int64]lingpao.Submission{}
 	for rows.Next() {
 		s, err := scanSubmission(rows)
@@ -271,7 +285,7 @@ func (d *DB) LoadDataSet(ctx context.Context, from, to lingpao.Period, asOf time
 		return nil, nil, err
 	}
 	defer vrows.Close()
-	ds := lingpao.NewDataSet()
+	ds = lingpao.NewDataSet()
 	var vals []lingpao.Value
 	cur := int64(-1)
 	flush := func() {
