@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"lingpao"
@@ -249,11 +251,15 @@ type generation struct {
 	// inputs are the Inputs loaded so far, by cut-off: a regenerated edition is built from the data
 	// as it stood at its own cut-off.
 	inputs map[time.Time]reports.Input
-	paths  []string
+	// mu guards inputs and what the builders of scorecards share: the cards of a batch are written
+	// in parallel.
+	mu sync.Mutex
 }
 
 // inputAt returns the Input as of cutOff.
 func (g *generation) inputAt(ctx context.Context, cutOff time.Time) (reports.Input, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if in, ok := g.inputs[cutOff]; ok {
 		return in, nil
 	}
@@ -320,6 +326,8 @@ func (g *generation) scorecards(ctx context.Context, in reports.Input) ([]string
 	cards := map[time.Time]map[string]*reports.Scorecard{}
 	one := func(org string) func(reports.Input) (content, error) {
 		return func(in reports.Input) (content, error) {
+			g.mu.Lock()
+			defer g.mu.Unlock()
 			if cards[in.CutOff] == nil {
 				cards[in.CutOff] = map[string]*reports.Scorecard{}
 				built := reports.BuildScorecards(in, codes...)
@@ -345,34 +353,49 @@ func (g *generation) scorecards(ctx context.Context, in reports.Input) ([]string
 			codes = append(codes, c.Code)
 		}
 	}
-	for _, org := range codes {
-		if _, err := g.report(ctx, org, one(org), in); err != nil {
-			return g.paths, err
+	// The cards are independent reports: written on every CPU, in the order of the counties.
+	paths, errs := make([][]string, len(codes)), make([]error, len(codes))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, runtime.NumCPU())
+	for i, org := range codes {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			paths[i], errs[i] = g.report(ctx, org, one(org), in)
+		}()
+	}
+	wg.Wait()
+	var all []string
+	for i := range codes {
+		all = append(all, paths[i]...)
+		if errs[i] != nil {
+			return all, errs[i]
 		}
 	}
-	return g.paths, nil
+	return all, nil
 }
 
 // report builds one report (scope "" for the city, a county's code for its scorecard), decides its
 // edition, writes its files and records the edition.
-func (g *generation) report(ctx context.Context, scope string, build func(reports.Input) (content, error), in reports.Input) ([]string, error) {
+func (g *generation) report(ctx context.Context, scope string, build func(reports.Input) (content, error), in reports.Input) (paths []string, err error) {
 	c, err := build(in)
 	if err != nil {
-		return g.paths, err
+		return paths, err
 	}
 	eds, err := g.w.Store.FindEditions(ctx, sqlite.EditionFilter{Kind: g.req.Kind, Period: g.req.Period.String(), Scope: scope})
 	if err != nil {
-		return g.paths, err
+		return paths, err
 	}
 	plan, err := planEdition(eds, c.figures, g.explicit)
 	if err != nil {
-		return g.paths, err
+		return paths, err
 	}
 	if plan.reuse != nil {
 		// The figures are those of an edition already made: build it again as it was made, from the
 		// data at its cut-off and with its date, so the files come out the same.
 		if in, err = g.inputAt(ctx, plan.reuse.CutOff); err != nil {
-			return g.paths, err
+			return paths, err
 		}
 		in.Generated = plan.reuse.Generated
 	}
@@ -381,7 +404,7 @@ func (g *generation) report(ctx context.Context, scope string, build func(report
 		in.RevisesDate = plan.prev.Generated
 	}
 	if c, err = build(in); err != nil {
-		return g.paths, err
+		return paths, err
 	}
 	out := g.req.OutDir
 	if out == "" {
@@ -390,17 +413,17 @@ func (g *generation) report(ctx context.Context, scope string, build func(report
 	ed := sqlite.Edition{Kind: g.req.Kind, Period: g.req.Period.String(), Scope: scope, Edition: plan.number, CutOff: in.CutOff, Generated: in.Generated,
 		Digest: reports.Digest(c.figures), Version: g.w.Version, TargetsVersion: g.w.TargetsVersion}
 	if ed.Figures, err = json.Marshal(c.figures); err != nil {
-		return g.paths, err
+		return paths, err
 	}
 	for _, f := range c.files {
 		path := filepath.Join(out, filepath.FromSlash(editionName(f.name, plan.number)))
 		if err := lingpao.WriteFileAtomic(path, f.write); err != nil {
-			return g.paths, err
+			return paths, err
 		}
-		g.paths = append(g.paths, path)
+		paths = append(paths, path)
 		ed.Files = append(ed.Files, g.w.relPath(path))
 	}
-	return g.paths, g.w.Store.SaveEdition(ctx, &ed)
+	return paths, g.w.Store.SaveEdition(ctx, &ed)
 }
 
 // editionName names the file of an edition: the first keeps the plain name, later ones add 第N版
