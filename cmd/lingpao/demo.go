@@ -61,6 +61,6 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	for _, r := range sum.Reports {
 		fmt.Fprintf(e.stdout, "    %s\n", r)
 	}
-	fmt.Fprintf(e.stdout, "\n查看报送情况：lingpao report monthly --dir %s --period %s\n", *dir, p)
+	fmt.Fprintf(e.stdout, "\n查看报送情况：lingpao status --dir %s --period %s\n  网页：lingpao user add --dir %s --name admin --role admin，然后 lingpao serve --dir %s\n", *dir, p, *dir, *dir)
 	return nil
 }

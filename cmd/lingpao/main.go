@@ -24,7 +24,9 @@ var Version = "0.1.0-dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopProfiles := startProfiles(os.Stderr)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopProfiles()
 	os.Exit(exitCode(err, os.Stderr))
 }
 
