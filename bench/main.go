@@ -3,6 +3,7 @@
 //
 //   - the floor: every worksheet and the shared strings of every return scanned with archive/zip and
 //     encoding/xml's RawToken, on one worker and on one per CPU — what any reader must at least pay;
+//   - lingpao's reader (templates.Read) alone over the same files, on one worker and on one per CPU;
 //   - `lingpao ingest` of the whole inbox (parse, validate, store, receipts) as its own process, with
 //     its wall time, CPU and peak RSS, and the peak RSS of a quarter of the inbox (memory must not grow
 //     with the number of files);
@@ -108,7 +109,7 @@ func benchProvince(o options, scale string, t *table) error {
 	t.row(scale, fmt.Sprintf("workspace: %d months of %d returns, the last left in the inbox", o.months, len(files)), gen.wall, "", "")
 	t.row(scale, fmt.Sprintf("inbox: %.1f MB, %d rows, %d cells", float64(vol.bytes)/1e6, vol.rows, vol.cells), 0, "", "")
 
-	var floor1, floorN, ingest, ingestCPU, rss, py, rssQuarter []float64
+	var floor1, floorN, read1, readN, ingest, ingestCPU, rss, py, rssQuarter []float64
 	var last string
 	for r := 0; r < o.runs; r++ {
 		start := time.Now()
@@ -121,6 +122,16 @@ func benchProvince(o options, scale string, t *table) error {
 			return err
 		}
 		floorN = append(floorN, since(start))
+		start = time.Now()
+		if err := readPass(golden, files, 1); err != nil {
+			return err
+		}
+		read1 = append(read1, since(start))
+		start = time.Now()
+		if err := readPass(golden, files, runtime.NumCPU()); err != nil {
+			return err
+		}
+		readN = append(readN, since(start))
 
 		dir := filepath.Join(o.work, scale, fmt.Sprintf("run%d", r))
 		if err := copyDir(golden, dir); err != nil {
@@ -170,13 +181,16 @@ func benchProvince(o options, scale string, t *table) error {
 	f1, fN, in := median(floor1), median(floorN), median(ingest)
 	t.row(scale, "floor: zip + xml RawToken, 1 worker", f1, "", "")
 	t.row(scale, fmt.Sprintf("floor: zip + xml RawToken, %d workers", runtime.NumCPU()), fN, "", "")
+	r1, rN := median(read1), median(readN)
+	t.row(scale, "lingpao's reader alone (templates.Read), 1 worker", r1, fmt.Sprintf("%.2f× floor(1)", r1/f1), "")
+	t.row(scale, fmt.Sprintf("lingpao's reader alone (templates.Read), %d workers", runtime.NumCPU()), rN, fmt.Sprintf("%.2f× floor(%d)", rN/fN, runtime.NumCPU()), "")
 	t.row(scale, "lingpao ingest (parse, validate, store, receipts)", in, fmt.Sprintf("%.2f× floor(%d)", in/fN, runtime.NumCPU()), "≤ 2× floor")
 	t.row(scale, fmt.Sprintf("  … rows/s  %.0f; CPU %.2f s", float64(vol.rows)/in, median(ingestCPU)), 0, fmt.Sprintf("%.2f× floor(1)", in/f1), "")
 	t.mem(scale, fmt.Sprintf("  … peak RSS, all %d files", len(files)), median(rss), "≤ 200 MB")
 	t.mem(scale, fmt.Sprintf("  … peak RSS, %d files", (len(files)+3)/4), median(rssQuarter), "same as all")
 	if len(py) > 0 {
 		p := median(py)
-		t.row(scale, "openpyxl read-only, every cell (1 process)", p, fmt.Sprintf("ingest %.1f× faster", p/in), "≥ 5×")
+		t.row(scale, "openpyxl read-only, every cell (1 process)", p, fmt.Sprintf("ingest %.1f× faster; reader %.1f× (1 worker), %.1f× (%d)", p/in, p/r1, p/rN, runtime.NumCPU()), "≥ 5×")
 	}
 	return benchReports(o, scale, last, t)
 }

@@ -80,9 +80,10 @@ func (w *Workspace) ReportInput(ctx context.Context, p lingpao.Period, cutOff ti
 // input loads what a report of period p is built from, as of cutOff: the data from lingpao.DataFrom
 // (the year before p's, and back to the start of cumulative plans and the baselines of milestones),
 // the submissions in force, every file of p's year up to its last month (reporting), the ladder as it
-// stood at cutOff (lad, when already computed at that time, else computed here), and the rosters and
-// issue ledgers of the returns in force for the last month.
-func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Time, lad *Ladder) (reports.Input, error) {
+// stood at cutOff (lad, when already computed at that time, else computed here), and the issue
+// ledgers and, with roster (only the workbooks list the enterprises: a province's roster is 50,000
+// rows), the rosters of the returns in force for the last month.
+func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Time, lad *Ladder, roster bool) (reports.Input, error) {
 	m := p.LastMonth()
 	in, err := w.ReportInput(ctx, p, cutOff)
 	if err != nil {
@@ -103,12 +104,14 @@ func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Tim
 			org[s.ID] = s.Org
 		}
 	}
-	rosters, err := w.Store.FindRosters(ctx, ids)
-	if err != nil {
-		return reports.Input{}, err
-	}
-	for _, r := range rosters {
-		in.Roster = append(in.Roster, reports.RosterEntry{Org: org[r.Submission], Enterprise: r.Enterprise})
+	if roster {
+		rosters, err := w.Store.FindRosters(ctx, ids)
+		if err != nil {
+			return reports.Input{}, err
+		}
+		for _, r := range rosters {
+			in.Roster = append(in.Roster, reports.RosterEntry{Org: org[r.Submission], Enterprise: r.Enterprise})
+		}
 	}
 	issues, err := w.Store.FindIssuesOf(ctx, ids)
 	if err != nil {
@@ -154,7 +157,7 @@ func (w *Workspace) GenerateReport(ctx context.Context, req ReportRequest) (path
 	if !explicit {
 		lad = up.Ladder
 	}
-	in, err := w.input(ctx, req.Period, req.CutOff, lad)
+	in, err := w.input(ctx, req.Period, req.CutOff, lad, req.Kind != Scorecard && formats["xlsx"])
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +266,7 @@ func (g *generation) inputAt(ctx context.Context, cutOff time.Time) (reports.Inp
 	if in, ok := g.inputs[cutOff]; ok {
 		return in, nil
 	}
-	in, err := g.w.input(ctx, g.req.Period, cutOff, nil)
+	in, err := g.w.input(ctx, g.req.Period, cutOff, nil, g.req.Kind != Scorecard && g.formats["xlsx"])
 	if err != nil {
 		return in, err
 	}
