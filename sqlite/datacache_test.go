@@ -16,7 +16,9 @@ import (
 func TestDataCacheAnswersAsALoad(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
-	at := func(month, day int) time.Time { return time.Date(2025, time.Month(month), day, 9, 0, 0, 0, lingpao.Beijing) }
+	at := func(month, day int) time.Time {
+		return time.Date(2025, time.Month(month), day, 9, 0, 0, 0, lingpao.Beijing)
+	}
 	n := 0
 	save := func(org string, m lingpao.Period, received time.Time, status lingpao.SubmissionStatus, v float64) {
 		t.Helper()

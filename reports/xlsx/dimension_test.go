@@ -22,8 +22,12 @@ func TestDimensionsAreTheUsedRange(t *testing.T) {
 	year := reportstest.New(t, lingpao.MonthOf(2024, 12)).Input(lingpao.Period{Year: 2024, Kind: lingpao.Year})
 	books := map[string]func(*os.File) error{
 		"monthly.xlsx": func(f *os.File) error { return xlsx.WriteMonthly(f, reports.BuildMonthly(month)) },
-		"half.xlsx":    func(f *os.File) error { return xlsx.WriteHalfYear(f, reports.BuildMonthly(half), reports.BuildHalfYear(half)) },
-		"annual.xlsx":  func(f *os.File) error { return xlsx.WriteAnnual(f, reports.BuildMonthly(year), reports.BuildAnnual(year)) },
+		"half.xlsx": func(f *os.File) error {
+			return xlsx.WriteHalfYear(f, reports.BuildMonthly(half), reports.BuildHalfYear(half))
+		},
+		"annual.xlsx": func(f *os.File) error {
+			return xlsx.WriteAnnual(f, reports.BuildMonthly(year), reports.BuildAnnual(year))
+		},
 	}
 	for name, fn := range books {
 		path := write(t, name, fn)
