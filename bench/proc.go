@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"lingpao"
 )
 
@@ -117,3 +119,27 @@ func sofficePDF(o options, xlsx string) (float64, error) {
 	}
 	return st.wall, nil
 }
+
+// sofficeWarm converts a one-cell workbook once, so that the first conversion timed does not also
+// set up LibreOffice's profile.
+func sofficeWarm(o options) error {
+	if warmed {
+		return nil
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetCellValue("Sheet1", "A1", "预热"); err != nil {
+		return err
+	}
+	path := filepath.Join(o.work, "warm.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		return err
+	}
+	if _, err := sofficePDF(o, path); err != nil {
+		return err
+	}
+	warmed = true
+	return nil
+}
+
+var warmed bool

@@ -1,18 +1,15 @@
 package templates_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"encoding/xml"
 	"fmt"
-	"io"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"lingpao"
+	"lingpao/bench/floor"
 	"lingpao/templates"
 )
 
@@ -67,36 +64,6 @@ func filledRoster(b testing.TB, cat *lingpao.Catalog, n int, inline bool) []byte
 	})
 }
 
-// floorScan is the floor of reading a return: open the zip and scan every worksheet and the shared
-// strings with encoding/xml's RawToken, keeping nothing.
-func floorScan(data []byte) (tokens int, err error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return 0, err
-	}
-	for _, f := range zr.File {
-		if !(strings.HasPrefix(f.Name, "xl/worksheets/") || f.Name == "xl/sharedStrings.xml") {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return 0, err
-		}
-		d := xml.NewDecoder(rc)
-		for {
-			if _, err := d.RawToken(); err == io.EOF {
-				break
-			} else if err != nil {
-				rc.Close()
-				return 0, err
-			}
-			tokens++
-		}
-		rc.Close()
-	}
-	return tokens, nil
-}
-
 // BenchmarkRead reads returns of 300 and 3,000 enterprises (a province county and ten times that),
 // with shared or inline strings. Besides rows/s it reports x-floor: the time of a read over the time
 // of the floor pass (zip + RawToken) over the same bytes, measured in the same run.
@@ -110,7 +77,7 @@ func BenchmarkRead(b *testing.B) {
 				start := time.Now()
 				const floorRuns = 20
 				for range floorRuns {
-					if _, err := floorScan(data); err != nil {
+					if _, err := floor.Scan(data); err != nil {
 						b.Fatal(err)
 					}
 				}
