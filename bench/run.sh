@@ -3,7 +3,8 @@
 # ingest against the floor pass and openpyxl, every report, and the bulletin against LibreOffice, at
 # the scales asked for, and prints a table of medians and ratios.
 #
-#   bench/run.sh                               city, province and province10 (about ten minutes)
+#   bench/run.sh                               city, province and province10 (about half an hour on
+#                                              two cores; LibreOffice takes minutes on a province's workbook)
 #   bench/run.sh -scales province -runs 5      one scale, more runs
 #   bench/run.sh -python '' -soffice ''        without the openpyxl and LibreOffice references
 #
