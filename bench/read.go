@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
-	"sync"
 
 	"lingpao"
+	"lingpao/bench/floor"
 	"lingpao/seeds"
 	"lingpao/templates"
 )
@@ -23,32 +23,7 @@ func readPass(dir string, files []string, workers int) error {
 	if err != nil {
 		return err
 	}
-	work := make(chan string)
-	var (
-		mu    sync.Mutex
-		first error
-		wg    sync.WaitGroup
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range work {
-				err := readFile(p, cat, cfg.Secret)
-				mu.Lock()
-				if err != nil && first == nil {
-					first = err
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, f := range files {
-		work <- f
-	}
-	close(work)
-	wg.Wait()
-	return first
+	return floor.Each(files, workers, func(path string) error { return readFile(path, cat, cfg.Secret) })
 }
 
 func readFile(path string, cat *lingpao.Catalog, secret string) error {

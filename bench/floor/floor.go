@@ -90,10 +90,25 @@ func File(path string) (Volume, error) {
 
 // Pass runs File over files on the given number of workers.
 func Pass(files []string, workers int) (Volume, error) {
-	work := make(chan string)
 	var (
 		mu    sync.Mutex
 		total Volume
+	)
+	err := Each(files, workers, func(path string) error {
+		v, err := File(path)
+		mu.Lock()
+		total.add(v)
+		mu.Unlock()
+		return err
+	})
+	return total, err
+}
+
+// Each calls fn for every file on the given number of workers and returns the first error.
+func Each(files []string, workers int, fn func(path string) error) error {
+	work := make(chan string)
+	var (
+		mu    sync.Mutex
 		first error
 		wg    sync.WaitGroup
 	)
@@ -102,13 +117,13 @@ func Pass(files []string, workers int) (Volume, error) {
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				v, err := File(p)
-				mu.Lock()
-				total.add(v)
-				if err != nil && first == nil {
-					first = err
+				if err := fn(p); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
 				}
-				mu.Unlock()
 			}
 		}()
 	}
@@ -117,5 +132,5 @@ func Pass(files []string, workers int) (Volume, error) {
 	}
 	close(work)
 	wg.Wait()
-	return total, first
+	return first
 }
