@@ -21,38 +21,11 @@ const rosterHead = 3
 // template with their styles, every enterprise row after them — so that a return of thousands of
 // enterprises is written in one pass without building the sheet in memory.
 func (g *generator) streamedWorkbook(fl filled, generated time.Time) ([]byte, error) {
-	var tpl bytes.Buffer
-	spec := templates.Spec{Org: fl.org, Period: fl.month, Deadline: g.cal.Deadline(fl.month, g.cfg.DeadlineDay), Generated: generated, Secret: g.cfg.Secret, IssuingUnit: g.cfg.IssuingUnit}
-	if err := templates.Generate(&tpl, g.cat, spec); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenReader(&tpl)
+	f, err := g.filledTemplate(fl, generated)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	f.SetCellValue(templates.SheetGuide, templates.CellContact, fl.contact)
-	f.SetCellValue(templates.SheetGuide, templates.CellPhone, fl.phone)
-	cc := g.columns(templates.SheetClusters)
-	for i, c := range fl.clusters {
-		row := 5 + i
-		for code, v := range fl.values[c.Code] {
-			if col, ok := cc[code]; ok {
-				f.SetCellValue(templates.SheetClusters, fmt.Sprintf("%s%d", col, row), v)
-			}
-		}
-		if r := fl.remarks[c.Code]; r != "" {
-			f.SetCellValue(templates.SheetClusters, fmt.Sprintf("%s%d", cc["remark"], row), r)
-		}
-	}
-	for i, is := range fl.issues {
-		row := 4 + i
-		vals := []any{i + 1, is.Description, is.Category, is.Enterprise, is.Department, is.Status, is.Raised, is.Closed}
-		for j, v := range vals {
-			c, _ := excelize.CoordinatesToCellName(j+1, row)
-			f.SetCellValue(templates.SheetIssues, c, v)
-		}
-	}
 	if err := xlsx.SetDimensions(f, templates.SheetRoster); err != nil {
 		return nil, err
 	}

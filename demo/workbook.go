@@ -43,30 +43,11 @@ type mutation func(f *excelize.File)
 
 // workbook generates the county's template and fills it the way a county clerk would.
 func (g *generator) workbook(fl filled, generated time.Time, muts ...mutation) ([]byte, error) {
-	var tpl bytes.Buffer
-	spec := templates.Spec{Org: fl.org, Period: fl.month, Deadline: g.cal.Deadline(fl.month, g.cfg.DeadlineDay), Generated: generated, Secret: g.cfg.Secret, IssuingUnit: g.cfg.IssuingUnit}
-	if err := templates.Generate(&tpl, g.cat, spec); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenReader(&tpl)
+	f, err := g.filledTemplate(fl, generated)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	f.SetCellValue(templates.SheetGuide, templates.CellContact, fl.contact)
-	f.SetCellValue(templates.SheetGuide, templates.CellPhone, fl.phone)
-	cc := g.columns(templates.SheetClusters)
-	for i, c := range fl.clusters {
-		row := 5 + i
-		for code, v := range fl.values[c.Code] {
-			if col, ok := cc[code]; ok {
-				f.SetCellValue(templates.SheetClusters, fmt.Sprintf("%s%d", col, row), v)
-			}
-		}
-		if r := fl.remarks[c.Code]; r != "" {
-			f.SetCellValue(templates.SheetClusters, fmt.Sprintf("%s%d", cc["remark"], row), r)
-		}
-	}
 	rc := g.columns(templates.SheetRoster)
 	names := map[string]string{}
 	for _, c := range fl.clusters {
@@ -89,14 +70,6 @@ func (g *generator) workbook(fl filled, generated time.Time, muts ...mutation) (
 			set("rnd", *e.RnD)
 		}
 	}
-	for i, is := range fl.issues {
-		row := 4 + i
-		vals := []any{i + 1, is.Description, is.Category, is.Enterprise, is.Department, is.Status, is.Raised, is.Closed}
-		for j, v := range vals {
-			c, _ := excelize.CoordinatesToCellName(j+1, row)
-			f.SetCellValue(templates.SheetIssues, c, v)
-		}
-	}
 	for _, m := range muts {
 		m(f)
 	}
@@ -105,4 +78,42 @@ func (g *generator) workbook(fl filled, generated time.Time, muts ...mutation) (
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// filledTemplate generates the county's template and fills in what every writer of a return fills
+// the same way: the contact on the guide, the cluster figures and remarks, the issue ledger. The
+// roster is left to the caller (cell by cell, or streamed).
+func (g *generator) filledTemplate(fl filled, generated time.Time) (*excelize.File, error) {
+	var tpl bytes.Buffer
+	spec := templates.Spec{Org: fl.org, Period: fl.month, Deadline: g.cal.Deadline(fl.month, g.cfg.DeadlineDay), Generated: generated, Secret: g.cfg.Secret, IssuingUnit: g.cfg.IssuingUnit}
+	if err := templates.Generate(&tpl, g.cat, spec); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(&tpl)
+	if err != nil {
+		return nil, err
+	}
+	f.SetCellValue(templates.SheetGuide, templates.CellContact, fl.contact)
+	f.SetCellValue(templates.SheetGuide, templates.CellPhone, fl.phone)
+	cc := g.columns(templates.SheetClusters)
+	for i, c := range fl.clusters {
+		row := 5 + i
+		for code, v := range fl.values[c.Code] {
+			if col, ok := cc[code]; ok {
+				f.SetCellValue(templates.SheetClusters, fmt.Sprintf("%s%d", col, row), v)
+			}
+		}
+		if r := fl.remarks[c.Code]; r != "" {
+			f.SetCellValue(templates.SheetClusters, fmt.Sprintf("%s%d", cc["remark"], row), r)
+		}
+	}
+	for i, is := range fl.issues {
+		row := 4 + i
+		vals := []any{i + 1, is.Description, is.Category, is.Enterprise, is.Department, is.Status, is.Raised, is.Closed}
+		for j, v := range vals {
+			c, _ := excelize.CoordinatesToCellName(j+1, row)
+			f.SetCellValue(templates.SheetIssues, c, v)
+		}
+	}
+	return f, nil
 }
