@@ -70,11 +70,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	u.Role = r
-	pw, generated, err := password(*fromStdin, os.Stdin)
-	if err != nil {
-		return err
-	}
-	hash, err := web.HashPassword(pw)
+	pw, hash, generated, err := password(*fromStdin, os.Stdin)
 	if err != nil {
 		return err
 	}
@@ -106,11 +102,7 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	pw, generated, err := password(*fromStdin, os.Stdin)
-	if err != nil {
-		return err
-	}
-	hash, err := web.HashPassword(pw)
+	pw, hash, generated, err := password(*fromStdin, os.Stdin)
 	if err != nil {
 		return err
 	}
@@ -164,20 +156,26 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-// password reads the password from the first line of stdin, or makes a random one (generated true).
-func password(fromStdin bool, stdin io.Reader) (pw string, generated bool, err error) {
+// password reads the password from the first line of stdin, or makes a random one (generated true),
+// and returns it with its hash.
+func password(fromStdin bool, stdin io.Reader) (pw, hash string, generated bool, err error) {
 	if !fromStdin {
-		return randomPassword(), true, nil
+		pw, generated = randomPassword(), true
+	} else {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return "", "", false, fmt.Errorf("read password: %w", err)
+		}
+		pw = strings.TrimRight(line, "\r\n")
+		if pw == "" {
+			return "", "", false, lingpao.Errorf(lingpao.EINVALID, "标准输入中没有密码：例如 echo '新密码' | lingpao user add … --password-stdin。")
+		}
+		if err := lingpao.ValidatePassword(pw); err != nil {
+			return "", "", false, err
+		}
 	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && err != io.EOF {
-		return "", false, fmt.Errorf("read password: %w", err)
-	}
-	pw = strings.TrimRight(line, "\r\n")
-	if pw == "" {
-		return "", false, lingpao.Errorf(lingpao.EINVALID, "标准输入中没有密码：例如 echo '新密码' | lingpao user add … --password-stdin。")
-	}
-	return pw, false, lingpao.ValidatePassword(pw)
+	hash, err = web.HashPassword(pw)
+	return pw, hash, generated, err
 }
 
 // randomPassword returns 12 characters from an alphabet without look-alikes (0/O, 1/l/I).

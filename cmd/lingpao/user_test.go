@@ -107,13 +107,13 @@ func TestPasswordFromStdin(t *testing.T) {
 		{"short\n", "", false},
 		{"\n", "", false},
 	} {
-		got, generated, err := password(true, strings.NewReader(tc.in))
+		got, _, generated, err := password(true, strings.NewReader(tc.in))
 		if (err == nil) != tc.ok || generated || (tc.ok && got != tc.want) {
 			t.Errorf("password(%q) = %q, %v, %v", tc.in, got, generated, err)
 		}
 	}
-	a, gen, err := password(false, nil)
-	b, _, _ := password(false, nil)
+	a, _, gen, err := password(false, nil)
+	b, _, _, _ := password(false, nil)
 	if err != nil || !gen || a == b || lingpao.ValidatePassword(a) != nil || strings.ContainsAny(a, "0O1lI") {
 		t.Errorf("generated passwords %q, %q", a, b)
 	}
