@@ -12,26 +12,16 @@ import (
 	"time"
 
 	"lingpao"
+	"lingpao/internal/tooltest"
 	"lingpao/seeds"
 )
 
 const secret = "0123456789abcdef0123456789abcdef0123456789abcdef"
 
-func python(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			return p
-		}
-	}
-	t.Fatal("no Python with openpyxl: apt-get install python3-openpyxl (make test installs it when run as root)")
-	return ""
-}
-
 // runPy runs a Python script with openpyxl and returns its standard output.
 func runPy(t *testing.T, script string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(python(t), append([]string{"-c", script}, args...)...)
+	cmd := exec.Command(tooltest.Python(t), append([]string{"-c", script}, args...)...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {

@@ -20,6 +20,7 @@ import (
 	"lingpao"
 	"lingpao/delivery"
 	"lingpao/delivery/smtptest"
+	"lingpao/internal/tooltest"
 )
 
 // attachments are binary files with Chinese names: every byte value occurs, so any transfer-encoding
@@ -188,7 +189,7 @@ func TestSendOverSTARTTLS(t *testing.T) {
 m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
 atts = [{"name": p.get_filename(), "sha256": hashlib.sha256(p.get_payload(decode=True)).hexdigest()} for p in m.iter_attachments()]
 print(json.dumps({"subject": str(m["subject"]), "from": m["from"].addresses[0].display_name, "body": m.get_body(("plain",)).get_content(), "atts": atts}, ensure_ascii=False))`
-	cmd := exec.Command(python(t), "-c", py)
+	cmd := exec.Command(tooltest.PythonWith(t, "email.policy"), "-c", py)
 	cmd.Stdin = bytes.NewReader(m.Data)
 	out, err := cmd.Output()
 	if err != nil {
@@ -251,15 +252,4 @@ func TestSendFailures(t *testing.T) {
 	if len(srv.Messages()) != 0 {
 		t.Error("a message was accepted")
 	}
-}
-
-func python(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import email.policy").Run() == nil {
-			return p
-		}
-	}
-	t.Fatal("python3 not found")
-	return ""
 }

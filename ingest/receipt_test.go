@@ -14,6 +14,7 @@ import (
 
 	"lingpao"
 	"lingpao/ingest"
+	"lingpao/internal/tooltest"
 	"lingpao/templates"
 )
 
@@ -41,7 +42,7 @@ type mark struct {
 
 func marks(t *testing.T, path string) map[string]mark {
 	t.Helper()
-	out, err := exec.Command(openpyxlPython(t), "-c", commentsScript, path).CombinedOutput()
+	out, err := exec.Command(tooltest.Python(t), "-c", commentsScript, path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("openpyxl: %v\n%s", err, out)
 	}
@@ -98,7 +99,7 @@ func TestAnnotatedCopy(t *testing.T) {
 	}
 
 	// LibreOffice reads the comments too: re-saved by it, they are still there.
-	need(t, "soffice", "libreoffice-calc-nogui")
+	tooltest.Need(t, "soffice", "libreoffice-calc-nogui")
 	lo := t.TempDir()
 	if msg, err := exec.Command("soffice", "-env:UserInstallation=file://"+filepath.Join(lo, "profile"), "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", lo, annotated).CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, msg)

@@ -15,6 +15,7 @@ import (
 
 	"lingpao"
 	"lingpao/ingest"
+	"lingpao/internal/tooltest"
 	"lingpao/sqlite"
 	"lingpao/templates"
 )
@@ -22,7 +23,7 @@ import (
 // convert saves data as another format through LibreOffice (xls, ods) and returns the bytes.
 func convert(t *testing.T, data []byte, format string) []byte {
 	t.Helper()
-	need(t, "soffice", "libreoffice-calc-nogui")
+	tooltest.Need(t, "soffice", "libreoffice-calc-nogui")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "in.xlsx")
 	if err := os.WriteFile(src, data, 0o644); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"lingpao"
+	"lingpao/internal/tooltest"
 	"lingpao/jobs"
 	"lingpao/templates"
 )
@@ -87,7 +88,7 @@ type writer struct {
 
 func openpyxlFill(t *testing.T, tpl string, spec []cellSpec, dir string) string {
 	t.Helper()
-	python := openpyxlPython(t)
+	python := tooltest.Python(t)
 	specPath, out := filepath.Join(dir, "spec.json"), filepath.Join(dir, "openpyxl.xlsx")
 	b, _ := json.Marshal(spec)
 	if err := os.WriteFile(specPath, b, 0o644); err != nil {
@@ -114,7 +115,7 @@ var writers = []writer{
 	}},
 	{"LibreOffice", func(t *testing.T, tpl string, spec []cellSpec, dir string) []byte {
 		// openpyxl fills, LibreOffice opens, recalculates and saves it again as .xlsx.
-		need(t, "soffice", "libreoffice-calc-nogui")
+		tooltest.Need(t, "soffice", "libreoffice-calc-nogui")
 		src := openpyxlFill(t, tpl, spec, dir)
 		outDir := filepath.Join(dir, "lo")
 		cmd := exec.Command("soffice", "-env:UserInstallation=file://"+filepath.Join(dir, "lo-profile"), "--headless",
@@ -126,29 +127,11 @@ var writers = []writer{
 	}},
 	{"WPS (emulated)", func(t *testing.T, tpl string, spec []cellSpec, dir string) []byte {
 		src, out := openpyxlFill(t, tpl, spec, dir), filepath.Join(dir, "wps.xlsx")
-		if msg, err := exec.Command(openpyxlPython(t), "-c", wpsScript, src, out).CombinedOutput(); err != nil {
+		if msg, err := exec.Command(tooltest.Python(t), "-c", wpsScript, src, out).CombinedOutput(); err != nil {
 			t.Fatalf("wps emulation: %v\n%s", err, msg)
 		}
 		return readFile(t, out)
 	}},
-}
-
-func openpyxlPython(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			return p
-		}
-	}
-	t.Fatal("no Python with openpyxl: apt-get install python3-openpyxl (make test installs it when run as root)")
-	return ""
-}
-
-func need(t *testing.T, tool, pkg string) {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Fatalf("%s not found: apt-get install %s (make test installs it when run as root)", tool, pkg)
-	}
 }
 
 // usccWith completes a 17-character prefix with its check character.

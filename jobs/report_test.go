@@ -16,6 +16,7 @@ import (
 	"lingpao"
 	"lingpao/demo"
 	"lingpao/ingest"
+	"lingpao/internal/tooltest"
 	"lingpao/jobs"
 	"lingpao/sqlite"
 )
@@ -26,11 +27,7 @@ import (
 // 更正说明 names the county, the figure and its old and new values, while 第1版 stays in the outbox;
 // and regenerating with the first edition's cut-off gives 第1版 again, as it was.
 func TestReportEditions(t *testing.T) {
-	for _, tool := range []string{"pdftotext"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not found: apt-get install poppler-utils", tool)
-		}
-	}
+	tooltest.Need(t, "pdftotext", "poppler-utils")
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "ws")
 	if _, err := demo.Run(ctx, demo.Options{Dir: dir, Period: lingpao.MonthOf(2025, 3), Seed: 7, Version: "test"}); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"lingpao"
+	"lingpao/internal/tooltest"
 	"lingpao/templates"
 )
 
@@ -105,7 +106,7 @@ print(json.dumps(out, ensure_ascii=False, default=str))
 `
 
 func TestTemplateAsExcelUsersSeeIt(t *testing.T) {
-	python := openpyxlPython(t)
+	python := tooltest.Python(t)
 	cat := catalog(t)
 	rev := 100.0
 	roster := []lingpao.Enterprise{
@@ -231,8 +232,8 @@ func TestTemplateAsExcelUsersSeeIt(t *testing.T) {
 // TestTemplateRendersInLibreOffice prints the template through LibreOffice and reads the PDF back:
 // every sheet prints, with its title, headers, prefilled clusters and page numbers.
 func TestTemplateRendersInLibreOffice(t *testing.T) {
-	need(t, "soffice", "libreoffice-calc-nogui")
-	need(t, "pdftotext", "poppler-utils")
+	tooltest.Need(t, "soffice", "libreoffice-calc-nogui")
+	tooltest.Need(t, "pdftotext", "poppler-utils")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "t.xlsx")
 	if err := os.WriteFile(path, template(t, catalog(t), "元氏县", nil), 0o644); err != nil {

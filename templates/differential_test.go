@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"lingpao/internal/tooltest"
 )
 
 // The reader's cells must be excelize's: for every workbook excelize reads (RawCellValue), book.stream
@@ -183,16 +184,7 @@ wb.save(sys.argv[1])
 // TestStreamMatchesExcelizeOtherWriters reads workbooks written by openpyxl, and by LibreOffice
 // converting that one.
 func TestStreamMatchesExcelizeOtherWriters(t *testing.T) {
-	python := ""
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			python = p
-			break
-		}
-	}
-	if python == "" {
-		t.Fatal("no Python with openpyxl: apt-get install python3-openpyxl (make test installs it when run as root)")
-	}
+	python := tooltest.Python(t)
 	dir := t.TempDir()
 	src := filepath.Join(dir, "openpyxl.xlsx")
 	if out, err := exec.Command(python, "-c", openpyxlScript, src, strings.Join(awkward, "\x1f")).CombinedOutput(); err != nil {

@@ -2,7 +2,6 @@ package templates_test
 
 import (
 	"bytes"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -64,24 +63,4 @@ func read(t testing.TB, cat *lingpao.Catalog, data []byte, name string) (*templa
 		t.Fatal(err)
 	}
 	return ret, fs
-}
-
-// openpyxlPython returns a Python interpreter that can import openpyxl: Debian's python3-openpyxl
-// lives under /usr/bin/python3, which another python3 earlier on PATH (pyenv) may shadow.
-func openpyxlPython(t testing.TB) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			return p
-		}
-	}
-	t.Fatal("no Python with openpyxl: apt-get install python3-openpyxl (make test installs it when run as root)")
-	return ""
-}
-
-func need(t testing.TB, tool, pkg string) {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Fatalf("%s not found: apt-get install %s (make test installs it when run as root)", tool, pkg)
-	}
 }

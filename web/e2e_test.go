@@ -17,6 +17,7 @@ import (
 
 	"lingpao"
 	"lingpao/ingest"
+	"lingpao/internal/tooltest"
 	"lingpao/sqlite"
 )
 
@@ -244,10 +245,7 @@ func TestStaffDayInChromium(t *testing.T) {
 // raising the revenue by 0.25 (a correction on top); it returns the file's path and the new revenue.
 func correctReturn(t *testing.T, st *site, bad lingpao.Submission) (string, float64) {
 	t.Helper()
-	python := "/usr/bin/python3"
-	if exec.Command(python, "-c", "import openpyxl").Run() != nil {
-		t.Fatal("no Python with openpyxl: apt-get install python3-openpyxl (make test installs it when run as root)")
-	}
+	python := tooltest.Python(t)
 	good, err := st.w.Store.FindSubmissions(context.Background(), sqlite.SubmissionFilter{Org: bad.Org, Period: "2025-03", Current: true})
 	if err != nil || len(good) != 1 {
 		t.Fatalf("accepted 赞皇县 return: %v, %v", good, err)

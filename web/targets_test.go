@@ -10,16 +10,14 @@ import (
 	"testing"
 
 	"lingpao"
+	"lingpao/internal/tooltest"
 )
 
 // editAllocation changes county shares of the allocation workbook at path with openpyxl (a second
 // writer): pairs of (key|org, value); "-" moves value away from the first org of the key, "+" to it.
 func editAllocation(t *testing.T, path, out string, edits map[[2]string]string) {
 	t.Helper()
-	python := "/usr/bin/python3"
-	if exec.Command(python, "-c", "import openpyxl").Run() != nil {
-		t.Fatal("no Python with openpyxl: apt-get install python3-openpyxl (make test installs it when run as root)")
-	}
+	python := tooltest.Python(t)
 	var args []string
 	for k, v := range edits {
 		args = append(args, k[0], k[1], v)

@@ -10,21 +10,14 @@ import (
 	"testing"
 
 	"lingpao"
+	"lingpao/internal/tooltest"
 	"lingpao/jobs"
 )
 
-// need fails the test with what to install when a tool the test checks with is missing.
-func need(t *testing.T, tool, pkg string) {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Fatalf("%s not found: apt-get install %s (make test installs it when run as root)", tool, pkg)
-	}
-}
-
 func TestDemoEndToEnd(t *testing.T) {
-	need(t, "pdftotext", "poppler-utils")
-	need(t, "pdffonts", "poppler-utils")
-	python := openpyxlPython(t)
+	tooltest.Need(t, "pdftotext", "poppler-utils")
+	tooltest.Need(t, "pdffonts", "poppler-utils")
+	python := tooltest.Python(t)
 	dir := filepath.Join(t.TempDir(), "demo")
 	var out, errb bytes.Buffer
 	if err := run(context.Background(), []string{"demo", "--dir", dir, "--period", "2025-06"}, &out, &errb); err != nil {
@@ -96,19 +89,6 @@ print(json.dumps({k: [v for v in r] for k, r in rows.items()}, ensure_ascii=Fals
 	if len(row) < 4 || row[3] != city.Actual.Value {
 		t.Errorf("openpyxl reads %s = %v, want actual %v", srdi.Name, row, city.Actual.Value)
 	}
-}
-
-// openpyxlPython returns a Python interpreter that can import openpyxl: Debian's python3-openpyxl
-// lives under /usr/bin/python3, which another python3 earlier on PATH (pyenv) may shadow.
-func openpyxlPython(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			return p
-		}
-	}
-	t.Fatal("no Python with openpyxl: apt-get install python3-openpyxl (make test installs it when run as root)")
-	return ""
 }
 
 func pdftext(t *testing.T, path string) string {

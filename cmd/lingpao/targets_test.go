@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"lingpao"
+	"lingpao/internal/tooltest"
 	"lingpao/jobs"
 )
 
@@ -208,7 +209,7 @@ for r in range(4, ws.max_row + 1):
         ws.cell(r, 6).value = int(edits[k])
 wb.save(path)
 `
-	if out, err := exec.Command(openpyxlPython(t), append([]string{"-c", script, path}, edits...)...).CombinedOutput(); err != nil {
+	if out, err := exec.Command(tooltest.Python(t), append([]string{"-c", script, path}, edits...)...).CombinedOutput(); err != nil {
 		t.Fatalf("openpyxl: %v\n%s", err, out)
 	}
 }

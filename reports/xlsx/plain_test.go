@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"lingpao/internal/tooltest"
 	"lingpao/reports/xlsx"
 )
 
@@ -104,7 +105,7 @@ for ws in wb.worksheets:
         "fill": ws["A1"].fill.fgColor.rgb if ws.title == "与上一版比较" else ws["A3"].fill.fgColor.rgb}
 json.dump(out, sys.stdout)
 `
-	out, err := exec.Command(python(t), "-c", script, path).CombinedOutput()
+	out, err := exec.Command(tooltest.Python(t), "-c", script, path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("openpyxl: %v\n%s", err, out)
 	}

@@ -13,23 +13,11 @@ import (
 	"testing"
 
 	"lingpao"
+	"lingpao/internal/tooltest"
 	"lingpao/reports"
 	"lingpao/reports/reportstest"
 	"lingpao/reports/xlsx"
 )
-
-// python returns a Python interpreter that can import openpyxl: Debian's python3-openpyxl lives
-// under /usr/bin/python3, which another python3 earlier on PATH (pyenv) may shadow.
-func python(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			return p
-		}
-	}
-	t.Fatal("no Python with openpyxl: apt-get install python3-openpyxl (make test installs it when run as root)")
-	return ""
-}
 
 // readBack is what openpyxl reads from a workbook: sheets, the 总览 rows by indicator, the actual
 // figure of every unit in every indicator block, and the setup of each sheet.
@@ -89,7 +77,7 @@ type readBackResult struct {
 
 func openpyxl(t *testing.T, path string) readBackResult {
 	t.Helper()
-	out, err := exec.Command(python(t), "-c", readBack, path).CombinedOutput()
+	out, err := exec.Command(tooltest.Python(t), "-c", readBack, path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("openpyxl cannot read %s: %v\n%s", filepath.Base(path), err, out)
 	}
