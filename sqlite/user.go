@@ -24,8 +24,8 @@ func (d *DB) CreateUser(ctx context.Context, u *lingpao.User, passwordHash strin
 		}
 		u.CreatedAt = d.Now().In(lingpao.Beijing)
 		at := formatTime(u.CreatedAt)
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, created_at, password_changed_at, disabled) VALUES (?, ?, ?, ?, ?, ?)`,
-			u.Name, string(u.Role), passwordHash, at, at, boolInt(u.Disabled))
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, created_at, password_changed_at, disabled, must_change_password)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Name, string(u.Role), passwordHash, at, at, boolInt(u.Disabled), boolInt(u.MustChangePassword))
 		if err != nil {
 			return err
 		}
@@ -34,16 +34,16 @@ func (d *DB) CreateUser(ctx context.Context, u *lingpao.User, passwordHash strin
 	})
 }
 
-const userColumns = `id, name, role, created_at, disabled`
+const userColumns = `id, name, role, created_at, disabled, must_change_password`
 
 func scanUser(sc interface{ Scan(...any) error }, extra ...any) (lingpao.User, error) {
 	var u lingpao.User
 	var role, created string
-	var disabled int
-	if err := sc.Scan(append([]any{&u.ID, &u.Name, &role, &created, &disabled}, extra...)...); err != nil {
+	var disabled, must int
+	if err := sc.Scan(append([]any{&u.ID, &u.Name, &role, &created, &disabled, &must}, extra...)...); err != nil {
 		return u, err
 	}
-	u.Role, u.CreatedAt, u.Disabled = lingpao.Role(role), parseTime(created), disabled != 0
+	u.Role, u.CreatedAt, u.Disabled, u.MustChangePassword = lingpao.Role(role), parseTime(created), disabled != 0, must != 0
 	return u, nil
 }
 
@@ -88,11 +88,13 @@ func (d *DB) Users(ctx context.Context) (_ []lingpao.User, err error) {
 
 // SetPassword replaces the password hash of user id and ends all of the user's sessions except the
 // one whose token hash is keep ("" ends them all), so that a changed password locks out whoever knew
-// the old one.
-func (d *DB) SetPassword(ctx context.Context, id int64, passwordHash, keep string) (err error) {
+// the old one. oneTime marks a password someone else chose (a reset): the owner must change it at
+// the next login.
+func (d *DB) SetPassword(ctx context.Context, id int64, passwordHash, keep string, oneTime bool) (err error) {
 	defer lingpao.Wrap(&err, "sqlite.SetPassword(%d)", id)
 	return d.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?`, passwordHash, formatTime(d.Now()), id)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, must_change_password = ? WHERE id = ?`,
+			passwordHash, formatTime(d.Now()), boolInt(oneTime), id)
 		if err != nil {
 			return err
 		}
@@ -106,10 +108,16 @@ func (d *DB) SetPassword(ctx context.Context, id int64, passwordHash, keep strin
 	})
 }
 
-// SetUserDisabled disables or re-enables an account; disabling ends its sessions.
+// SetUserDisabled disables or re-enables an account; disabling ends its sessions. Disabling the last
+// enabled admin is ECONFLICT: nobody could manage the accounts any more.
 func (d *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) (err error) {
 	defer lingpao.Wrap(&err, "sqlite.SetUserDisabled(%d)", id)
 	return d.tx(ctx, func(tx *sql.Tx) error {
+		if disabled {
+			if err := keepAnAdmin(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), id)
 		if err != nil {
 			return err
@@ -124,6 +132,42 @@ func (d *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) (err 
 		}
 		return err
 	})
+}
+
+// SetUserRole changes the role of user id; its sessions carry on with the new role from their next
+// request. Taking the admin role from the last enabled admin is ECONFLICT.
+func (d *DB) SetUserRole(ctx context.Context, id int64, role lingpao.Role) (err error) {
+	defer lingpao.Wrap(&err, "sqlite.SetUserRole(%d, %s)", id, role)
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		if role != lingpao.UserAdmin {
+			if err := keepAnAdmin(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return lingpao.Errorf(lingpao.ENOTFOUND, "用户 %d 不存在。", id)
+		}
+		return nil
+	})
+}
+
+// keepAnAdmin refuses to take user id out of the enabled admins when no other admin is enabled.
+func keepAnAdmin(ctx context.Context, tx *sql.Tx, id int64) error {
+	var self, others int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE id = ?), COUNT(*) FILTER (WHERE id <> ?) FROM users
+		WHERE role = 'admin' AND disabled = 0`, id, id).Scan(&self, &others); err != nil {
+		return err
+	}
+	if self > 0 && others == 0 {
+		return lingpao.Errorf(lingpao.ECONFLICT, "这是最后一个可用的管理员账号，不能停用或改为其他角色：请先指定另一位管理员。")
+	}
+	return nil
 }
 
 // Session is a logged-in browser: known by the SHA-256 of its cookie value, with its anti-forgery
@@ -154,7 +198,7 @@ func (d *DB) FindSession(ctx context.Context, tokenHash string, now time.Time) (
 	defer lingpao.Wrap(&err, "sqlite.FindSession")
 	s := Session{TokenHash: tokenHash}
 	var created, seen, expires string
-	row := d.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.role, u.created_at, u.disabled, s.csrf, s.created_at, s.seen_at, s.expires_at, s.remote
+	row := d.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.role, u.created_at, u.disabled, u.must_change_password, s.csrf, s.created_at, s.seen_at, s.expires_at, s.remote
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, tokenHash)
 	s.User, err = scanUser(row, &s.CSRF, &created, &seen, &expires, &s.Remote)
 	if errors.Is(err, sql.ErrNoRows) {

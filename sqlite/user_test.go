@@ -77,7 +77,7 @@ func TestUsersAndSessions(t *testing.T) {
 		t.Errorf("touched session: %v", err)
 	}
 	// A new password ends the user's other sessions, keeps the one that changed it and leaves others'.
-	if err := db.SetPassword(ctx, admin.ID, "hash-3", "a"); err != nil {
+	if err := db.SetPassword(ctx, admin.ID, "hash-3", "a", false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.FindSession(ctx, "b", *now); lingpao.ErrorCode(err) != lingpao.ENOTFOUND {
@@ -165,5 +165,54 @@ func TestAuditAndReportTasks(t *testing.T) {
 	}
 	if _, err := db.FindReportTask(ctx, 99); lingpao.ErrorCode(err) != lingpao.ENOTFOUND {
 		t.Errorf("missing task: %v", err)
+	}
+}
+
+// TestAccountChanges: roles change, one-time passwords are marked and cleared, and the last enabled
+// admin can be neither disabled nor demoted.
+func TestAccountChanges(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTest(t)
+	admin := lingpao.User{Name: "张科长", Role: lingpao.UserAdmin}
+	staff := lingpao.User{Name: "李干事", Role: lingpao.UserStaff, MustChangePassword: true}
+	for _, u := range []*lingpao.User{&admin, &staff} {
+		if err := db.CreateUser(ctx, u, "hash"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _, _ := db.FindUser(ctx, staff.ID); !got.MustChangePassword {
+		t.Error("a one-time password is not marked")
+	}
+	if err := db.SetPassword(ctx, staff.ID, "hash-2", "", false); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := db.FindUser(ctx, staff.ID); got.MustChangePassword {
+		t.Error("the owner's own password is still marked one-time")
+	}
+	if err := db.SetPassword(ctx, staff.ID, "hash-3", "", true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := db.FindUser(ctx, staff.ID); !got.MustChangePassword {
+		t.Error("a reset password is not marked one-time")
+	}
+	for name, err := range map[string]error{
+		"demote the last admin":  db.SetUserRole(ctx, admin.ID, lingpao.UserStaff),
+		"disable the last admin": db.SetUserDisabled(ctx, admin.ID, true),
+	} {
+		if lingpao.ErrorCode(err) != lingpao.ECONFLICT {
+			t.Errorf("%s: %v, want ECONFLICT", name, err)
+		}
+	}
+	if err := db.SetUserRole(ctx, staff.ID, lingpao.UserAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetUserRole(ctx, admin.ID, lingpao.UserLeader); err != nil {
+		t.Errorf("demote an admin while another is enabled: %v", err)
+	}
+	if got, _, _ := db.FindUser(ctx, admin.ID); got.Role != lingpao.UserLeader {
+		t.Errorf("role %s, want leader", got.Role)
+	}
+	if err := db.SetUserRole(ctx, 999, lingpao.UserStaff); lingpao.ErrorCode(err) != lingpao.ENOTFOUND {
+		t.Errorf("unknown user: %v", err)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -22,10 +21,12 @@ import (
 // sessionCookie names the session cookie; its value is a random token whose SHA-256 the store keeps.
 const sessionCookie = "lingpao_session"
 
-// HashPassword returns the bcrypt hash of a password (checked with lingpao.ValidatePassword first).
+// HashPassword returns the bcrypt hash of a password. It checks only what bcrypt needs (at most
+// lingpao.MaxPasswordBytes bytes): a new password is checked against the password policy with
+// lingpao.ValidatePassword first.
 func HashPassword(pw string) (string, error) {
-	if err := lingpao.ValidatePassword(pw); err != nil {
-		return "", err
+	if len(pw) > lingpao.MaxPasswordBytes {
+		return "", lingpao.Errorf(lingpao.EINVALID, "密码太长（最多 %d 个字节）：请缩短。", lingpao.MaxPasswordBytes)
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	if err != nil {
@@ -70,6 +71,9 @@ const (
 	canAdmin               // admin: the audit log
 )
 
+// passwordPaths are the pages an account with a one-time password may open.
+var passwordPaths = map[string]bool{"/account": true, "/account/password": true, "/logout": true}
+
 // guard runs h for a logged-in user with the access a needs. Without a valid session a GET is sent to
 // the login page and anything else refused; a user without the role gets 403; a state-changing
 // request must carry the session's anti-forgery token and come from this site (csrf.go). maxBody
@@ -86,6 +90,19 @@ func (s *Server) guard(a access, maxBody int64, h http.HandlerFunc) http.Handler
 		}
 		ctx := context.WithValue(r.Context(), sessionKey{}, sess)
 		r = r.WithContext(ctx)
+		if sess.User.MustChangePassword && !passwordPaths[r.URL.Path] {
+			// A one-time password opens only the form that replaces it.
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				next := r.URL.Path
+				if r.URL.RawQuery != "" {
+					next += "?" + r.URL.RawQuery
+				}
+				http.Redirect(w, r, "/account?first=1&next="+url.QueryEscape(next), http.StatusSeeOther)
+				return
+			}
+			s.error(w, r, lingpao.Errorf(lingpao.EUNAUTHORIZED, "请先在“我的账号”中把一次性密码改为您本人的密码，再进行其他操作。"))
+			return
+		}
 		switch {
 		case a == canWrite && !sess.User.Role.CanWrite():
 			s.error(w, r, lingpao.Errorf(lingpao.EUNAUTHORIZED, "您的账号（%s）只能查看和下载，不能上传、生成或导入。如需办理，请联系工作人员。", sess.User.Role.Label()))
@@ -201,58 +218,6 @@ func (s *Server) auditAs(r *http.Request, userID int64, userName, action, detail
 	if err := s.w.Store.AddAudit(r.Context(), e); err != nil {
 		s.log.Error("audit", "action", action, "err", err)
 	}
-}
-
-// loginThrottle slows down password guessing: after maxFails wrong passwords for one name, that name
-// is locked for lockFor.
-type loginThrottle struct {
-	mu    sync.Mutex
-	fails map[string]*throttleState
-}
-
-type throttleState struct {
-	n     int
-	until time.Time
-}
-
-const (
-	maxFails = 5
-	lockFor  = 5 * time.Minute
-)
-
-func newLoginThrottle() *loginThrottle { return &loginThrottle{fails: map[string]*throttleState{}} }
-
-// locked reports whether name is locked at now.
-func (t *loginThrottle) locked(name string, now time.Time) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	st, ok := t.fails[name]
-	return ok && now.Before(st.until)
-}
-
-// fail counts a wrong password for name.
-func (t *loginThrottle) fail(name string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	st, ok := t.fails[name]
-	if !ok {
-		if len(t.fails) > 10000 { // a flood of made-up names must not grow the map without bound
-			t.fails = map[string]*throttleState{}
-		}
-		st = &throttleState{}
-		t.fails[name] = st
-	}
-	st.n++
-	if st.n >= maxFails {
-		st.n, st.until = 0, now.Add(lockFor)
-	}
-}
-
-// ok forgets the failures of name after a good login.
-func (t *loginThrottle) ok(name string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.fails, name)
 }
 
 // safeNext returns next when it is a path on this site, else "/".

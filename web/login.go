@@ -2,7 +2,11 @@ package web
 
 import (
 	"crypto/subtle"
+	"fmt"
+	"math"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"lingpao"
@@ -54,7 +58,8 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, v
 }
 
 // loginSubmit checks the name and password. Wrong names and wrong passwords get the same answer and
-// take the same time; five wrong passwords lock the name for five minutes.
+// take the same time. Guessing is slowed per address and per account (throttle.go), never so that the
+// owner of an account is locked out by someone else's guesses.
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := s.readForm(w, r, formLimit); err != nil {
 		s.error(w, r, err)
@@ -75,9 +80,18 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	if s.login.locked(name, now) {
-		v.Message = "密码错误次数过多，该账号已暂停登录 5 分钟：请稍后再试，或联系管理员重设密码。"
-		s.auditAs(r, 0, name, "login_failed", "暂停登录期间尝试登录")
+	client := clientKey(r)
+	device := s.deviceID(r, name, now)
+	if no := s.login.check(client, name, device, now); no != nil {
+		if no.account {
+			v.Message = fmt.Sprintf("该账号近期多次登录失败，为防止他人猜测密码已放慢登录：请 %s后再试。如果是您本人，可换用曾经登录过的电脑，或请管理员重设密码。", waitText(no.wait))
+		} else {
+			v.Message = fmt.Sprintf("这台电脑（%s）登录失败次数过多，已暂停登录：请 %s后再试，或联系管理员。", remoteIP(r), waitText(no.wait))
+		}
+		if no.first {
+			s.auditAs(r, 0, name, "login_failed", "登录受限期间尝试登录")
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(no.wait.Seconds()))))
 		s.showLogin(w, r, http.StatusTooManyRequests, v)
 		return
 	}
@@ -86,23 +100,29 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if err != nil {
+	real := err == nil
+	if !real {
 		hash = s.dummyHash
 	}
-	if !checkPassword(hash, pw) || err != nil || u.Disabled {
-		s.login.fail(name, now)
+	if !checkPassword(hash, pw) || !real || u.Disabled {
+		s.login.fail(client, name, real, device, now)
 		s.auditAs(r, 0, name, "login_failed", "用户名或密码不正确")
 		v.Message = "用户名或密码不正确。"
 		s.showLogin(w, r, http.StatusUnauthorized, v)
 		return
 	}
-	s.login.ok(name)
+	s.login.ok(name, device)
 	if err := s.startSession(w, r, u); err != nil {
 		s.error(w, r, err)
 		return
 	}
 	http.SetCookie(w, s.clearCookie(r, loginCookie))
+	s.setDeviceCookie(w, r, u.Name, now)
 	s.auditAs(r, u.ID, u.Name, "login", "登录")
+	if u.MustChangePassword {
+		http.Redirect(w, r, "/account?first=1&next="+url.QueryEscape(v.Next), http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 }
 
@@ -116,60 +136,4 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	s.audit(r, "logout", "退出登录")
 	http.SetCookie(w, s.clearCookie(r, sessionCookie))
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-type accountView struct {
-	Message string
-	Error   string
-}
-
-// accountPage shows the user's account and the password form.
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "我的账号", "account")
-	if r.URL.Query().Get("changed") != "" {
-		p.Data = accountView{Message: "密码已修改。其他设备上的登录已失效。"}
-	} else {
-		p.Data = accountView{}
-	}
-	s.render(w, r, http.StatusOK, "account", p)
-}
-
-// changePassword sets a new password after checking the current one, and ends the user's other
-// sessions.
-func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	sess, _ := sessionFrom(r.Context())
-	fail := func(status int, msg string) {
-		p := s.newPage(r, "我的账号", "account")
-		p.Data = accountView{Error: msg}
-		s.render(w, r, status, "account", p)
-	}
-	_, hash, err := s.w.Store.FindUser(r.Context(), sess.User.ID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if !checkPassword(hash, r.PostFormValue("current")) {
-		fail(http.StatusBadRequest, "当前密码不正确，密码未修改。")
-		return
-	}
-	pw := r.PostFormValue("new")
-	if pw != r.PostFormValue("confirm") {
-		fail(http.StatusBadRequest, "两次输入的新密码不一致，密码未修改。")
-		return
-	}
-	h, err := HashPassword(pw)
-	if err != nil {
-		if lingpao.ErrorCode(err) == lingpao.EINVALID {
-			fail(http.StatusBadRequest, lingpao.ErrorMessage(err))
-			return
-		}
-		s.error(w, r, err)
-		return
-	}
-	if err := s.w.Store.SetPassword(r.Context(), sess.User.ID, h, sess.TokenHash); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.audit(r, "password", "修改密码")
-	http.Redirect(w, r, "/account?changed=1", http.StatusSeeOther)
 }

@@ -70,7 +70,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	u.Role = r
-	pw, hash, generated, err := password(*fromStdin, os.Stdin)
+	pw, hash, generated, err := password(u.Name, *fromStdin, os.Stdin)
 	if err != nil {
 		return err
 	}
@@ -79,13 +79,17 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// The password was chosen by whoever runs this, not by the account's owner: it must be changed at
+	// the first login.
+	u.MustChangePassword = true
 	if err := db.CreateUser(ctx, &u, hash); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "已建立账号「%s」（%s）。\n", u.Name, u.Role.Label())
 	if generated {
-		fmt.Fprintf(e.stdout, "初始密码：%s\n请妥善转交本人，登录后在“我的账号”中修改。此密码不会再次显示。\n", pw)
+		fmt.Fprintf(e.stdout, "初始密码：%s\n请妥善转交本人。此密码不会再次显示。\n", pw)
 	}
+	fmt.Fprintln(e.stdout, "这是一次性密码：首次登录时须设置本人的新密码。")
 	return nil
 }
 
@@ -102,10 +106,6 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	pw, hash, generated, err := password(*fromStdin, os.Stdin)
-	if err != nil {
-		return err
-	}
 	db, err := openStore(*dir)
 	if err != nil {
 		return err
@@ -115,13 +115,18 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := db.SetPassword(ctx, u.ID, hash, ""); err != nil {
+	pw, hash, generated, err := password(u.Name, *fromStdin, os.Stdin)
+	if err != nil {
+		return err
+	}
+	if err := db.SetPassword(ctx, u.ID, hash, "", true); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "已重设「%s」的密码，其所有登录已失效。\n", u.Name)
 	if generated {
-		fmt.Fprintf(e.stdout, "新密码：%s\n请妥善转交本人，登录后在“我的账号”中修改。此密码不会再次显示。\n", pw)
+		fmt.Fprintf(e.stdout, "新密码：%s\n请妥善转交本人。此密码不会再次显示。\n", pw)
 	}
+	fmt.Fprintln(e.stdout, "这是一次性密码：下次登录时须设置本人的新密码。")
 	return nil
 }
 
@@ -156,11 +161,14 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-// password reads the password from the first line of stdin, or makes a random one (generated true),
-// and returns it with its hash.
-func password(fromStdin bool, stdin io.Reader) (pw, hash string, generated bool, err error) {
+// password reads the password of the account called name from the first line of stdin, or makes a
+// random one (generated true), and returns it with its hash. A password read must pass the password
+// policy (lingpao.ValidatePassword).
+func password(name string, fromStdin bool, stdin io.Reader) (pw, hash string, generated bool, err error) {
 	if !fromStdin {
-		pw, generated = randomPassword(), true
+		for pw = randomPassword(); lingpao.ValidatePassword(name, pw) != nil; pw = randomPassword() {
+		}
+		generated = true
 	} else {
 		line, err := bufio.NewReader(stdin).ReadString('\n')
 		if err != nil && err != io.EOF {
@@ -170,7 +178,7 @@ func password(fromStdin bool, stdin io.Reader) (pw, hash string, generated bool,
 		if pw == "" {
 			return "", "", false, lingpao.Errorf(lingpao.EINVALID, "标准输入中没有密码：例如 echo '新密码' | lingpao user add … --password-stdin。")
 		}
-		if err := lingpao.ValidatePassword(pw); err != nil {
+		if err := lingpao.ValidatePassword(name, pw); err != nil {
 			return "", "", false, err
 		}
 	}

@@ -107,14 +107,14 @@ func TestPasswordFromStdin(t *testing.T) {
 		{"short\n", "", false},
 		{"\n", "", false},
 	} {
-		got, _, generated, err := password(true, strings.NewReader(tc.in))
+		got, _, generated, err := password("张科长", true, strings.NewReader(tc.in))
 		if (err == nil) != tc.ok || generated || (tc.ok && got != tc.want) {
 			t.Errorf("password(%q) = %q, %v, %v", tc.in, got, generated, err)
 		}
 	}
-	a, _, gen, err := password(false, nil)
-	b, _, _, _ := password(false, nil)
-	if err != nil || !gen || a == b || lingpao.ValidatePassword(a) != nil || strings.ContainsAny(a, "0O1lI") {
+	a, _, gen, err := password("张科长", false, nil)
+	b, _, _, _ := password("张科长", false, nil)
+	if err != nil || !gen || a == b || lingpao.ValidatePassword("张科长", a) != nil || strings.ContainsAny(a, "0O1lI") {
 		t.Errorf("generated passwords %q, %q", a, b)
 	}
 }
