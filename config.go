@@ -50,6 +50,16 @@ type Config struct {
 	Validation ValidationConfig `yaml:"validation"`
 	// Annual holds the weights, bonus points and deductions of the 年终考核.
 	Annual AnnualOptions `yaml:"annual"`
+	// Web configures the staff web page of `lingpao serve`.
+	Web WebConfig `yaml:"web"`
+}
+
+// WebConfig configures the staff web page.
+type WebConfig struct {
+	// AllowedHosts are the host names (as typed in the browser's address bar, without the port) the
+	// page answers to, e.g. [lingpao.jxj.sjz.gov.cn, 10.1.2.3]; any other name gets 421, which stops
+	// DNS rebinding. Empty: on a loopback address only localhost, 127.0.0.1 and ::1; elsewhere any.
+	AllowedHosts []string `yaml:"allowed_hosts"`
 }
 
 // FontConfig names the TrueType fonts for PDFs; empty means search the usual places.
@@ -142,6 +152,11 @@ func (c Config) Validate() error {
 	probs = append(probs, c.Dispatch.problems()...)
 	probs = append(probs, c.Annual.problems()...)
 	probs = append(probs, c.Validation.problems()...)
+	for _, h := range c.Web.AllowedHosts {
+		if h = strings.TrimSpace(h); h == "" || strings.ContainsAny(h, "/ \t@") {
+			probs = append(probs, fmt.Sprintf("web.allowed_hosts 中的「%s」不是主机名：请只写名称或 IP 地址，如 lingpao.example.gov.cn 或 10.1.2.3（不含 http:// 和路径）", h))
+		}
+	}
 	if len(probs) > 0 {
 		return Errorf(EINVALID, "配置文件 %s 有误：%s。", filepath.Join(c.Dir, ConfigFile), strings.Join(probs, "；"))
 	}

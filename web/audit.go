@@ -1,22 +1,44 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 
 	"lingpao/sqlite"
 )
 
-// auditActions names the audit log's actions in Chinese.
-var auditActions = map[string]string{
-	"login":          "登录",
-	"login_failed":   "登录失败",
-	"logout":         "退出",
-	"password":       "修改密码",
-	"upload":         "代县上传",
-	"generate":       "生成报告",
-	"targets_import": "导入目标",
-	"targets_export": "导出目标",
+// auditActions names the audit log's actions in Chinese, in the order the filter lists them.
+var auditActions = []option{
+	{"login", "登录"},
+	{"login_failed", "登录失败"},
+	{"logout", "退出"},
+	{"password", "修改密码"},
+	{"download", "下载"},
+	{"upload", "代县上传"},
+	{"generate", "生成报告"},
+	{"send", "发送报告"},
+	{"targets_import", "导入目标"},
+	{"targets_export", "导出目标"},
+	{"user_add", "新建账号"},
+	{"user_reset", "重设密码"},
+	{"user_role", "更改角色"},
+	{"user_disable", "停用账号"},
+	{"user_enable", "启用账号"},
 }
+
+// auditLabel names an action; an action this list lacks (another page's) shows as it is stored.
+func auditLabel(action string) string {
+	for _, a := range auditActions {
+		if a.Value == action {
+			return a.Label
+		}
+	}
+	return action
+}
+
+// maxAuditExport caps an export of the audit log, newest first.
+const maxAuditExport = 100000
 
 type auditRow struct {
 	sqlite.AuditEntry
@@ -24,36 +46,78 @@ type auditRow struct {
 }
 
 type auditView struct {
-	Action  string
-	Actions []option
-	Rows    []auditRow
+	Action, User string
+	Actions      []option
+	Users        []option
+	List         listQuery
+	Rows         []auditRow
+	Pager        pager
 }
 
-// auditLog shows who did what (admins only): logins, uploads, generations, target imports.
+// auditLog shows who did what (admins only): logins, downloads, uploads, generations, account
+// changes — filtered by action, user, keyword and date, a page at a time, or exported whole.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "审计日志", "audit")
 	if err := s.withPeriod(r, p); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	v := auditView{Action: r.URL.Query().Get("action")}
-	v.Actions = append(v.Actions, option{"", "全部"})
-	for _, a := range []string{"login", "login_failed", "logout", "password", "upload", "generate", "targets_import", "targets_export"} {
-		v.Actions = append(v.Actions, option{a, auditActions[a]})
+	lq, err := parseListQuery(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
 	}
-	entries, err := s.w.Store.FindAudit(r.Context(), sqlite.AuditFilter{Action: v.Action, Limit: 500})
+	q := r.URL.Query()
+	v := auditView{Action: q.Get("action"), User: q.Get("user"), List: lq}
+	v.Actions = append([]option{{"", "全部"}}, auditActions...)
+	names, err := s.w.Store.AuditUsers(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v.Users = []option{{"", "全部用户"}}
+	for _, n := range names {
+		v.Users = append(v.Users, option{n, n})
+	}
+	if v.User != "" && !slices.Contains(names, v.User) {
+		v.Users = append(v.Users, option{v.User, v.User})
+	}
+	f := sqlite.AuditFilter{Action: v.Action, UserName: v.User, From: lq.from, To: lq.to, Query: lq.Q}
+	total, err := s.w.Store.CountAudit(r.Context(), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if lq.Export {
+		f.Limit = maxAuditExport
+		entries, err := s.w.Store.FindAudit(r.Context(), f)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		title := "审计日志"
+		if total > len(entries) {
+			title += fmt.Sprintf("（共 %d 条，导出最近 %d 条）", total, len(entries))
+		}
+		t := exportTable{Sheet: "审计日志", Title: title, Columns: cols("时间", "用户", "操作", "内容", "来源地址")}
+		for _, e := range entries {
+			t.Rows = append(t.Rows, []any{e.At, e.UserName, auditLabel(e.Action), e.Detail, e.Remote})
+		}
+		s.sendXLSX(w, r, "审计日志", t)
+		return
+	}
+	v.Pager = newPager(r, &lq, total)
+	v.List = lq
+	f.Offset, f.Limit = lq.offset(), lq.Size
+	entries, err := s.w.Store.FindAudit(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	for _, e := range entries {
-		label := auditActions[e.Action]
-		if label == "" {
-			label = e.Action
-		}
-		v.Rows = append(v.Rows, auditRow{AuditEntry: e, Label: label})
+		v.Rows = append(v.Rows, auditRow{AuditEntry: e, Label: auditLabel(e.Action)})
 	}
-	p.Hidden = map[string]string{"action": v.Action}
+	p.Hidden = map[string]string{"action": v.Action, "user": v.User, "q": lq.Q, "from": lq.From, "to": lq.To}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "audit", p)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"mime"
 	"net/http"
 	"os"
@@ -49,7 +50,18 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, path, name st
 		return
 	}
 	defer f.Close()
+	if whole(r) {
+		rel, _ := filepath.Rel(root, abs)
+		s.audit(r, "download", fmt.Sprintf("下载 %s（%s）", name, filepath.ToSlash(rel)))
+	}
 	s.sendFile(w, r, f, info, name)
+}
+
+// whole reports whether r asks for a file from its start: a download, not a viewer's range request
+// for a later part of it (recorded once, not per part).
+func whole(r *http.Request) bool {
+	rg := r.Header.Get("Range")
+	return r.Method == http.MethodGet && (rg == "" || strings.HasPrefix(rg, "bytes=0-"))
 }
 
 // sendFile sends an open file as an attachment called name.

@@ -15,6 +15,7 @@ func (s *Server) routes() *http.ServeMux {
 
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticFiles()))
 	mux.HandleFunc("GET /favicon.ico", http.NotFound) // browsers ask; the pages name /static/favicon.svg
+	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.loginSubmit)
 	mux.Handle("POST /logout", read(s.logout))

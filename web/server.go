@@ -42,6 +42,11 @@ type Options struct {
 	Poll func(ctx context.Context) ([]ingest.Result, error)
 	// Logger receives internal errors (never shown to users); nil means slog.Default().
 	Logger *slog.Logger
+	// Health is what /healthz reports (service mode's jobs.Service.Health); nil answers healthy.
+	Health func(ctx context.Context) (jobs.Health, error)
+	// AllowedHosts are the host names the page answers to (the Host header, port ignored); others
+	// get 421. Empty allows any name.
+	AllowedHosts []string
 }
 
 // Server is the staff web page over one workspace. It owns the background report generations it
@@ -53,6 +58,7 @@ type Server struct {
 	pages   map[string]*template.Template
 	log     *slog.Logger
 	static  fs.FS
+	hosts   hosts
 	login   *loginThrottle
 	pollMu  sync.Mutex    // one upload's inbox polls at a time
 	genSlot chan struct{} // one report generation at a time: the machine is small
@@ -95,7 +101,7 @@ func New(w *jobs.Workspace, opt Options) (_ *Server, err error) {
 	// Catalog.Indicator builds its index on first use; build it now, before requests read it
 	// concurrently.
 	w.Catalog.Indicator("")
-	s := &Server{w: w, opt: opt, log: opt.Logger, static: static, login: newLoginThrottle(), genSlot: make(chan struct{}, 1)}
+	s := &Server{w: w, opt: opt, log: opt.Logger, static: static, hosts: hostSet(opt.AllowedHosts), login: newLoginThrottle(), genSlot: make(chan struct{}, 1)}
 	if s.dummyHash, err = HashPassword(newToken()); err != nil {
 		return nil, err
 	}
@@ -110,13 +116,14 @@ func New(w *jobs.Workspace, opt Options) (_ *Server, err error) {
 	return s, nil
 }
 
-// ServeHTTP serves the page with the security headers every response carries.
+// ServeHTTP serves the page with the security headers every response carries, to the allowed host
+// names only.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "same-origin")
+	securityHeaders(w.Header())
+	if !s.hosts.allows(r.Host) {
+		refuseHost(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

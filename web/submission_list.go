@@ -27,9 +27,11 @@ type submissionRow struct {
 
 type submissionListView struct {
 	Filter   submissionFilter
+	List     listQuery
 	Counties []lingpao.OrgUnit
 	Statuses []option
 	Rows     []submissionRow
+	Pager    pager
 }
 
 // option is one entry of a drop-down.
@@ -53,6 +55,11 @@ func (s *Server) submissionList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := submissionFilter{Org: q.Get("org"), All: q.Get("all") == "1", Status: q.Get("status")}
+	lq, err := parseListQuery(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	sf := sqlite.SubmissionFilter{}
 	if f.Org != "" {
 		c, err := s.county(f.Org)
@@ -101,14 +108,46 @@ func (s *Server) submissionList(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	v := submissionListView{Filter: f, Counties: s.counties(), Statuses: submissionStatuses}
+	v := submissionListView{Filter: f, List: lq, Counties: s.counties(), Statuses: submissionStatuses}
+	var rows []submissionRow
 	for i := len(subs) - 1; i >= 0; i-- {
 		sub := subs[i]
 		c := counts[sub.ID]
-		v.Rows = append(v.Rows, submissionRow{Submission: sub, OrgName: s.orgName(sub.Org), Errors: c.Errors, Warnings: c.Warnings,
-			Superseded: sub.SupersededBy != 0})
+		row := submissionRow{Submission: sub, OrgName: s.orgName(sub.Org), Errors: c.Errors, Warnings: c.Warnings, Superseded: sub.SupersededBy != 0}
+		if lq.within(sub.ReceivedAt) && lq.matches(sub.FileName, row.OrgName, sub.Reason, sub.Contact, sub.Folder) {
+			rows = append(rows, row)
+		}
 	}
-	p.Hidden = map[string]string{"org": f.Org, "status": f.Status}
+	if lq.Export {
+		scope := p.Period.Label()
+		if f.All {
+			scope = "所有期间"
+		}
+		s.sendXLSX(w, r, "报送记录_"+scope, submissionTable(scope, rows))
+		return
+	}
+	v.Rows, v.Pager = paginate(r, &lq, rows)
+	v.List = lq
+	p.Hidden = map[string]string{"org": f.Org, "status": f.Status, "all": q.Get("all"), "q": lq.Q, "from": lq.From, "to": lq.To}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "submissions", p)
+}
+
+// submissionTable is the list as a workbook sheet.
+func submissionTable(scope string, rows []submissionRow) exportTable {
+	t := exportTable{Sheet: "报送记录", Title: "报送记录（" + scope + "）",
+		Columns: cols("收到时间", "单位", "期间", "文件名", "结果", "版本", "错误", "警告", "退回原因", "填报人", "联系电话", "SHA-256")}
+	for _, row := range rows {
+		status := row.Status.Label()
+		if row.Superseded {
+			status = "已被替代"
+		}
+		version := any(nil)
+		if row.Version > 0 {
+			version = row.Version
+		}
+		t.Rows = append(t.Rows, []any{row.ReceivedAt, row.OrgName, row.Period, row.FileName, status, version, row.Errors, row.Warnings,
+			row.Reason, row.Contact, row.Phone, row.SHA256})
+	}
+	return t
 }

@@ -122,12 +122,13 @@ func (ft *failTable) record(key string, real bool, now time.Time) *failRecord {
 
 // evict makes room in a full table, a tenth of it at a time so that a flood costs one scan per
 // thousand new entries: first every entry whose wait is over and whose last failure is older than
-// forgetAfter; then the entries without an active wait, oldest failure first; then (when every entry
-// is waiting) those whose wait ends first. Real accounts are never evicted.
+// forgetAfter; then the entries without an active wait, fewest failures and oldest first; then (when
+// every entry is waiting) those whose wait ends first. Real accounts are never evicted.
 func (ft *failTable) evict(now time.Time) {
 	want := max(1, maxEntries/10)
 	type cand struct {
 		key  string
+		n    int
 		at   time.Time
 		wait bool
 	}
@@ -142,9 +143,9 @@ func (ft *failTable) evict(now time.Time) {
 			ft.drop(k)
 			want--
 		case !active:
-			cands = append(cands, cand{k, r.last, false})
+			cands = append(cands, cand{k, r.n, r.last, false})
 		default:
-			cands = append(cands, cand{k, r.until, true})
+			cands = append(cands, cand{k, r.n, r.until, true})
 		}
 	}
 	if want <= 0 {
@@ -156,6 +157,9 @@ func (ft *failTable) evict(now time.Time) {
 				return 1
 			}
 			return -1
+		}
+		if !a.wait && a.n != b.n {
+			return a.n - b.n
 		}
 		return a.at.Compare(b.at)
 	})

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,13 +21,14 @@ import (
 )
 
 // runServe runs service mode: the scheduler (inbox poll, 催报, reports, mail) and the HTTP listener
-// (/healthz, and the web page once it is mounted), until SIGINT or SIGTERM; then it lets the jobs in
+// (the web page and /healthz), until SIGINT or SIGTERM; then it lets the jobs in
 // progress finish and exits.
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "[--addr 127.0.0.1:8080] [--dir D]")
 	dir := fs.String("dir", defaultDir(), "工作目录")
 	addr := fs.String("addr", "127.0.0.1:8080", "网页与健康检查（/healthz）的监听地址；off 表示不监听")
 	secure := fs.Bool("secure-cookies", false, "登录 Cookie 只经 HTTPS 发送：在前面有 HTTPS 反向代理时打开")
+	hostList := fs.String("allowed-hosts", "", "网页只接受以这些主机名访问（逗号分隔，如 lingpao.example.gov.cn,10.1.2.3），防止 DNS 重绑定；默认取 lingpao.yaml 的 web.allowed_hosts")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -68,18 +69,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var srv *http.Server
 	httpDone := make(chan error, 1)
 	if *addr != "off" && *addr != "" {
-		web, closeWeb, err := newWebHandler(w, svc, log, *secure)
+		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
+			return lingpao.Errorf(lingpao.EINVALID, "无法监听 %s（%v）：端口被占用时请换一个 --addr，或用 --addr off 不开网页。", *addr, err)
+		}
+		hosts := allowedHosts(*hostList, w.Config.Web.AllowedHosts, ln.Addr())
+		web, closeWeb, err := newWebHandler(w, svc, log, *secure, hosts)
+		if err != nil {
+			ln.Close()
 			return err
 		}
 		if closeWeb != nil {
 			defer closeWeb()
 		}
-		ln, err := net.Listen("tcp", *addr)
-		if err != nil {
-			return lingpao.Errorf(lingpao.EINVALID, "无法监听 %s（%v）：端口被占用时请换一个 --addr，或用 --addr off 不开网页。", *addr, err)
-		}
-		srv = &http.Server{Handler: serveMux(svc, web), ReadHeaderTimeout: 10 * time.Second}
+		srv = &http.Server{Handler: serveMux(svc, web, hosts, log), ReadHeaderTimeout: 10 * time.Second}
 		log.Info("网页已启动", "addr", "http://"+ln.Addr().String()+"/", "healthz", "http://"+ln.Addr().String()+"/healthz")
 		go func() { httpDone <- srv.Serve(ln) }()
 	}
@@ -105,35 +108,43 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // newWebHandler returns the staff web page to mount under /, over the workspace and the service: its
 // uploads poll the inbox through svc.PollInbox, so the page and the scheduler never poll at once.
 // Its Close waits for the reports it is generating.
-func newWebHandler(w *jobs.Workspace, svc *jobs.Service, log *slog.Logger, secureCookies bool) (http.Handler, func() error, error) {
-	s, err := web.New(w, web.Options{Poll: svc.PollInbox, Logger: log, SecureCookies: secureCookies})
+func newWebHandler(w *jobs.Workspace, svc *jobs.Service, log *slog.Logger, secureCookies bool, hosts []string) (http.Handler, func() error, error) {
+	s, err := web.New(w, web.Options{Poll: svc.PollInbox, Logger: log, SecureCookies: secureCookies, Health: svc.Health, AllowedHosts: hosts})
 	if err != nil {
 		return nil, nil, err
 	}
 	return s, s.Close, nil
 }
 
-// serveMux mounts /healthz beside the web page (when there is one).
-func serveMux(svc *jobs.Service, web http.Handler) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
-		h, err := svc.Health(r.Context())
-		if err != nil {
-			http.Error(rw, "内部错误", http.StatusInternalServerError)
-			return
-		}
-		rw.Header().Set("Content-Type", "application/json; charset=utf-8")
-		if !h.OK {
-			rw.WriteHeader(http.StatusServiceUnavailable)
-		}
-		enc := json.NewEncoder(rw)
-		enc.SetEscapeHTML(false)
-		enc.Encode(h)
-	})
-	if web != nil {
-		mux.Handle("/", web)
+// serveMux is what the listener serves: the web page, which answers /healthz itself; without the
+// page, /healthz alone.
+func serveMux(svc *jobs.Service, page http.Handler, hosts []string, log *slog.Logger) http.Handler {
+	if page != nil {
+		return page
 	}
-	return mux
+	return web.HealthHandler(svc.Health, hosts, log.Error)
+}
+
+// allowedHosts is the Host allow-list of the page: the flag's, else the configuration's, else — on a
+// loopback address — the loopback names (a browser on this machine; DNS rebinding cannot reach it),
+// else none (any name).
+func allowedHosts(flag string, configured []string, addr net.Addr) []string {
+	if flag != "" {
+		var out []string
+		for _, h := range strings.Split(flag, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				out = append(out, h)
+			}
+		}
+		return out
+	}
+	if len(configured) > 0 {
+		return configured
+	}
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return web.LoopbackHosts
+	}
+	return nil
 }
 
 // newLogger logs plain lines with Beijing times: what serve does, to stderr (or the service journal).
