@@ -51,8 +51,11 @@ func TestUserAddListPasswd(t *testing.T) {
 	}
 	defer db.Close()
 	u, hash, err := db.FindUserByName(context.Background(), "张科长")
-	if err != nil || u.Role != lingpao.UserAdmin {
-		t.Fatalf("stored user %+v, %v", u, err)
+	if err != nil || u.Role != lingpao.UserAdmin || !u.MustChangePassword {
+		t.Fatalf("stored user %+v, %v: want an admin with a one-time password", u, err)
+	}
+	if !strings.Contains(out, "首次登录时须设置本人的新密码") {
+		t.Errorf("user add does not say the password is one-time: %q", out)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(m[1])) != nil {
 		t.Error("the printed password does not match the stored hash")
@@ -105,6 +108,11 @@ func TestPasswordFromStdin(t *testing.T) {
 		{"s3cret-password\r\nsecond line\n", "s3cret-password", true},
 		{"no-newline-at-end", "no-newline-at-end", true},
 		{"short\n", "", false},
+		{"12345678\n", "", false},
+		{"password\n", "", false},
+		{"staff2staff2\n", "", false},
+		{"Password2025!\n", "", false},
+		{"张科长的密码很长很长\n", "", false},
 		{"\n", "", false},
 	} {
 		got, _, generated, err := password("张科长", true, strings.NewReader(tc.in))
@@ -189,8 +197,21 @@ func TestServeMountsTheStaffPage(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "工作台") {
 		t.Errorf("after login: %d\n%.300s", res.StatusCode, b)
 	}
-	if res, err := c.Get(base + "/healthz"); err != nil || res.StatusCode >= 500 {
-		t.Errorf("/healthz beside the page: %v %v", res, err)
+	if res, err := http.Get(base + "/healthz"); err != nil || res.StatusCode != http.StatusOK || res.Header.Get("X-Frame-Options") == "" {
+		t.Errorf("/healthz in the page, anonymous: %v %v", res, err)
+	} else {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if string(b) != "ok\n" {
+			t.Errorf("/healthz anonymous: %q", b)
+		}
+	}
+	// On a loopback address without an allow-list, only the loopback names are served (DNS
+	// rebinding: another name resolving to 127.0.0.1 is refused).
+	req, _ = http.NewRequest(http.MethodGet, base+"/login", nil)
+	req.Host = "rebind.example"
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("a foreign Host on loopback: %v %v", res, err)
 	} else {
 		res.Body.Close()
 	}
