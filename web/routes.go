@@ -44,6 +44,9 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /jobs", read(s.jobList))
 	mux.Handle("GET /jobs/runs/{id}/files/{n}", read(s.downloadRunFile))
 	mux.Handle("GET /audit", s.guard(canAdmin, formLimit, s.auditLog))
+	mux.Handle("GET /users", s.guard(canAdmin, formLimit, s.userPage))
+	mux.Handle("POST /users", s.guard(canAdmin, formLimit, s.userAdd))
+	mux.Handle("POST /users/{id}/{action}", s.guard(canAdmin, formLimit, s.userChange))
 	mux.Handle("/", read(s.notFound))
 	return mux
 }
