@@ -80,7 +80,7 @@ func (s *Server) escalations(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := len(steps) - 1; i >= 0; i-- {
 		e := steps[i]
-		row := stepRow{Escalation: e, Name: s.orgName(e.Org), Indicator: "按时报送"}
+		row := stepRow{Escalation: e, Name: s.orgName(e.Org), Indicator: reportingItem}
 		if ind, ok := s.w.Catalog.Indicator(e.Indicator); ok {
 			row.Indicator = ind.Name
 		}
@@ -113,6 +113,9 @@ func (s *Server) escalations(w http.ResponseWriter, r *http.Request) {
 	p.Data = v
 	s.render(w, r, http.StatusOK, "escalations", p)
 }
+
+// reportingItem is the 事项 of the reporting ladder's steps: late, missing or rejected returns.
+const reportingItem = "报送不及时（迟报、漏报、退回未重报）"
 
 // status computes the reporting, status counts and ladder standing of period p as of now — the same
 // computation as `lingpao status`.

@@ -39,8 +39,8 @@ func TestJobHistoryShowsTheLedger(t *testing.T) {
 			t.Errorf("/jobs lacks %q", want)
 		}
 	}
-	if strings.Contains(page.body, "无新文件") {
-		t.Error("/jobs lists uneventful inbox polls by default")
+	if strings.Count(page.body, "无新文件") != 1 || !strings.Contains(page.body, "频繁运行的任务") {
+		t.Error("/jobs lists uneventful inbox polls by default instead of summing them up")
 	}
 	if polls := b.get("/jobs?job=poll"); !strings.Contains(polls.body, "无新文件") {
 		t.Error("/jobs?job=poll does not list the polls")
@@ -56,5 +56,47 @@ func TestJobHistoryShowsTheLedger(t *testing.T) {
 	}
 	if res := b.get("/jobs?job=../../x"); res.code != http.StatusBadRequest {
 		t.Errorf("unknown job filter: %d", res.code)
+	}
+}
+
+// TestJobHistoryIsNotBuriedByFrequentRuns: a mail-queue run every minute for two days (3,000 runs)
+// do not push the monthly and quarterly runs off the first page; they are
+// summed up, their failures listed, and each run is still there a page at a time.
+func TestJobHistoryIsNotBuriedByFrequentRuns(t *testing.T) {
+	st := newSite(t, Options{})
+	ctx := context.Background()
+	start := time.Date(2025, 4, 1, 0, 0, 0, 0, lingpao.Beijing)
+	record := func(job string, when time.Time, end sqlite.RunEnd) {
+		run, claimed, err := st.w.Store.ClaimRun(ctx, lingpao.JobRun{Job: job, Scheduled: when, Due: when, Trigger: lingpao.TriggerSchedule, Started: when, Owner: "test"}, nil)
+		if err != nil || !claimed {
+			t.Fatalf("claim %s: %v %v", job, claimed, err)
+		}
+		end.Ended = when.Add(time.Second)
+		if err := st.w.Store.FinishRun(ctx, run.ID, end); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record(lingpao.JobMonthly, start.Add(7*24*time.Hour+9*time.Hour), sqlite.RunEnd{Outcome: lingpao.RunOK, Summary: "2025年3月月调度表：生成 1 个文件"})
+	record(lingpao.JobQuarterly, start.Add(9*24*time.Hour+9*time.Hour), sqlite.RunEnd{Outcome: lingpao.RunOK, Summary: "2025年第一季度季度通报：生成 2 个文件"})
+	for i := 0; i < 3000; i++ {
+		end := sqlite.RunEnd{Outcome: lingpao.RunOK, Summary: "没有待发送的邮件"}
+		if i == 2000 {
+			end = sqlite.RunEnd{Outcome: lingpao.RunFailed, Error: "连接邮件服务器失败：connection refused"}
+		}
+		record(lingpao.JobDeliver, start.Add(time.Duration(i)*time.Minute), end)
+	}
+	b := st.login(staffName)
+	page := b.get("/jobs")
+	for _, want := range []string{"2025年3月月调度表", "2025年第一季度季度通报", "连接邮件服务器失败", "频繁运行的任务"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("/jobs lacks %q", want)
+		}
+	}
+	if n := strings.Count(page.body, "没有待发送的邮件"); n > 1 {
+		t.Errorf("%d uneventful mail runs listed", n)
+	}
+	all := b.get("/jobs?job=deliver&size=100&page=3")
+	if !strings.Contains(all.body, "共 3000 条，第 201–300 条") {
+		i := strings.Index(all.body, "pager-count"); t.Errorf("the mail runs a page at a time: %d %s", all.code, all.body[max(i, 0):min(len(all.body), max(i, 0)+300)])
 	}
 }

@@ -66,7 +66,8 @@ func (s *Server) submissionDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "报送详情", "submissions")
-	if err := s.withPeriod(r, p); err != nil {
+	// The page is about the submission's month: the period picker and the links show it.
+	if err := s.withPeriodOr(r, p, sub.Period); err != nil {
 		s.error(w, r, err)
 		return
 	}

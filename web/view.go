@@ -45,9 +45,16 @@ func (s *Server) newPage(r *http.Request, title, nav string) *page {
 	return p
 }
 
-// withPeriod resolves the period of the request (?period=, else the latest month with returns)
-// into p.
+// withPeriod resolves the period of the request into p: ?period=, else the month whose returns are
+// due now (the previous month) — unless the workspace has had no returns for that month or the one
+// before (a demonstration or a workspace left idle): then the latest month with returns. A return
+// sent early for a month not yet over never moves the default.
 func (s *Server) withPeriod(r *http.Request, p *page) error {
+	return s.withPeriodOr(r, p, lingpao.Period{})
+}
+
+// withPeriodOr is withPeriod with the month a page is about (a submission's) as the default.
+func (s *Server) withPeriodOr(r *http.Request, p *page, def lingpao.Period) error {
 	ctx := r.Context()
 	periods, err := s.w.Store.SubmissionPeriods(ctx)
 	if err != nil {
@@ -62,15 +69,19 @@ func (s *Server) withPeriod(r *http.Request, p *page) error {
 	cycle := lingpao.MonthOfTime(s.now()).Prev() // the month whose returns are due now
 	var latest lingpao.Period
 	for m := range seen {
-		if latest.IsZero() || latest.Before(m) {
+		if !cycle.Before(m) && (latest.IsZero() || latest.Before(m)) {
 			latest = m
 		}
 	}
-	if latest.IsZero() {
+	if latest.IsZero() || !latest.Before(cycle.Prev()) {
 		latest = cycle
 	}
 	seen[cycle] = true
 	p.Period = latest
+	if !def.IsZero() && def.Kind == lingpao.Month {
+		p.Period = def
+		seen[def] = true
+	}
 	if q := strings.TrimSpace(r.URL.Query().Get("period")); q != "" {
 		m, err := lingpao.ParsePeriod(q)
 		if err != nil {
@@ -140,6 +151,7 @@ var funcs = template.FuncMap{
 	"kindLabel":   kindLabel,
 	"periodLabel": periodLabel,
 	"mulMB":       func(mb int) int64 { return int64(mb) << 20 },
+	"ruleName":    ruleName,
 }
 
 // periodLabel names a stored period ("2025Q1") in Chinese (2025年第一季度).
