@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"path"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -25,6 +27,9 @@ type reportFile struct {
 	Size    int64
 	ModTime time.Time
 	path    string
+	// EditionID and Edition name the recorded edition the file belongs to (0 when none).
+	EditionID int64
+	Edition   int
 }
 
 // reportKinds are the reports "generate now" offers, with their names and an example period.
@@ -45,13 +50,26 @@ type reportListView struct {
 	Periods []string
 	Month   lingpao.Period
 	Quarter string
+	// Kind and Folder are the list's filters: a report kind and an outbox period folder.
+	Kind, Folder string
+	Folders      []option
+	List         listQuery
+	Pager        pager
+	// Mail is set when mail is configured: editions can be sent from the page.
+	Mail bool
 }
 
-// reportList lists the reports in the outbox, newest period first, with the "generate now" form and
-// the latest generations.
+// reportList lists the reports in the outbox, newest period first — filtered by kind, period,
+// keyword and date, a page at a time — with the "generate now" form and the latest generations.
+// Each file of a recorded edition links to the edition: what changed, and sending it.
 func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "报告档案", "reports")
 	if err := s.withPeriod(r, p); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	lq, err := parseListQuery(r)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -60,21 +78,90 @@ func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	if err := s.markEditions(r.Context(), files); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	v := reportListView{Month: p.Period, Kind: q.Get("kind"), Folder: q.Get("folder"), Mail: s.w.Config.Mail.Enabled()}
+	label := ""
+	if v.Kind != "" {
+		if label = kindLabel(v.Kind); label == v.Kind {
+			s.error(w, r, lingpao.Errorf(lingpao.EINVALID, "报告类型「%s」不存在：请从列表中选择。", clip(v.Kind, 20)))
+			return
+		}
+	}
+	v.Folders = []option{{"", "全部期间"}}
+	seen := map[string]bool{}
+	var shown []reportFile
+	for _, f := range files {
+		top := strings.SplitN(f.Folder, "/", 2)[0]
+		if top != "" && !seen[top] {
+			seen[top] = true
+			v.Folders = append(v.Folders, option{top, periodLabel(top)})
+		}
+		if label != "" && f.Kind != label {
+			continue
+		}
+		if v.Folder != "" && top != v.Folder {
+			continue
+		}
+		if lq.within(f.ModTime) && lq.matches(f.Name, f.Folder, f.Period, f.Kind) {
+			shown = append(shown, f)
+		}
+	}
+	if v.Folder != "" && !seen[v.Folder] {
+		v.Folders = append(v.Folders, option{v.Folder, periodLabel(v.Folder)})
+	}
+	if lq.Export {
+		t := exportTable{Sheet: "报告档案", Title: "报告档案（发件箱）", Columns: cols("期间", "报告", "版次", "文件名", "位置", "大小（字节）", "生成时间")}
+		for _, f := range shown {
+			ed := any(nil)
+			if f.Edition > 0 {
+				ed = f.Edition
+			}
+			t.Rows = append(t.Rows, []any{f.Period, f.Kind, ed, f.Name, "outbox/" + f.Folder, f.Size, f.ModTime})
+		}
+		s.sendXLSX(w, r, "报告档案", t)
+		return
+	}
+	v.Files, v.Pager = paginate(r, &lq, shown)
+	v.List = lq
 	tasks, err := s.w.Store.FindReportTasks(r.Context(), 10)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	v := reportListView{Files: files, Tasks: tasks, Month: p.Period}
+	v.Tasks = tasks
 	for _, k := range reportKinds {
 		v.Kinds = append(v.Kinds, option{k.Kind, k.Label})
 	}
 	m := p.Period
-	q := lingpao.Period{Year: m.Year, Kind: lingpao.Quarter, N: (m.N-1)/3 + 1}
-	v.Quarter = q.String()
-	v.Periods = []string{m.String(), q.String(), lingpao.Period{Year: m.Year, Kind: lingpao.Half, N: (m.N-1)/6 + 1}.String(), lingpao.Period{Year: m.Year, Kind: lingpao.Year}.String()}
+	qt := lingpao.Period{Year: m.Year, Kind: lingpao.Quarter, N: (m.N-1)/3 + 1}
+	v.Quarter = qt.String()
+	v.Periods = []string{m.String(), qt.String(), lingpao.Period{Year: m.Year, Kind: lingpao.Half, N: (m.N-1)/6 + 1}.String(), lingpao.Period{Year: m.Year, Kind: lingpao.Year}.String()}
+	p.Hidden = map[string]string{"kind": v.Kind, "folder": v.Folder, "q": lq.Q, "from": lq.From, "to": lq.To}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "reports", p)
+}
+
+// markEditions links each file to the recorded edition that wrote it.
+func (s *Server) markEditions(ctx context.Context, files []reportFile) error {
+	eds, err := s.w.Store.EditionFiles(ctx)
+	if err != nil {
+		return err
+	}
+	byPath := map[string]sqlite.EditionFile{}
+	for _, e := range eds {
+		byPath[e.Path] = e
+	}
+	for i := range files {
+		rel := path.Join(lingpao.OutboxDir, files[i].Folder, files[i].Name)
+		if e, ok := byPath[rel]; ok {
+			files[i].EditionID, files[i].Edition = e.EditionID, e.Edition
+		}
+	}
+	return nil
 }
 
 // outbox lists the report files under outbox/, newest folder first. Temporary files of a write in

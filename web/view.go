@@ -137,21 +137,22 @@ func link(path string, p lingpao.Period, kv ...string) string {
 }
 
 var funcs = template.FuncMap{
-	"link":        link,
-	"statusClass": statusClass,
-	"stateClass":  stateClass,
-	"pct":         pct,
-	"pp":          pp,
-	"datetime":    datetime,
-	"date":        func(t time.Time) string { return dateOr(t, "—") },
-	"size":        size,
-	"add":         func(a, b int) int { return a + b },
-	"join":        strings.Join,
-	"taskClass":   func(s sqlite.TaskStatus) string { return "task-" + string(s) },
-	"kindLabel":   kindLabel,
-	"periodLabel": periodLabel,
-	"mulMB":       func(mb int) int64 { return int64(mb) << 20 },
-	"ruleName":    ruleName,
+	"link":          link,
+	"statusClass":   statusClass,
+	"stateClass":    stateClass,
+	"pct":           pct,
+	"pp":            pp,
+	"datetime":      datetime,
+	"date":          func(t time.Time) string { return dateOr(t, "—") },
+	"size":          size,
+	"add":           func(a, b int) int { return a + b },
+	"join":          strings.Join,
+	"taskClass":     func(s sqlite.TaskStatus) string { return "task-" + string(s) },
+	"kindLabel":     kindLabel,
+	"periodLabel":   periodLabel,
+	"mulMB":         func(mb int) int64 { return int64(mb) << 20 },
+	"ruleName":      ruleName,
+	"deliveryState": deliveryState,
 }
 
 // periodLabel names a stored period ("2025Q1") in Chinese (2025年第一季度).

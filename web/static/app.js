@@ -29,6 +29,18 @@
       });
     });
 
+    // The Chinese file picker shows the chosen file's name.
+    document.querySelectorAll("[data-file-name-for]").forEach(function (span) {
+      var input = document.getElementById(span.getAttribute("data-file-name-for"));
+      if (!input) { return; }
+      var show = function () {
+        span.textContent = input.files && input.files.length ? input.files[0].name : "未选择文件";
+        span.classList.toggle("chosen", !!(input.files && input.files.length));
+      };
+      input.addEventListener("change", show);
+      show();
+    });
+
     document.querySelectorAll("table.sortable").forEach(sortable);
 
     var task = document.querySelector("[data-task-status]");
