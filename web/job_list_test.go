@@ -97,6 +97,7 @@ func TestJobHistoryIsNotBuriedByFrequentRuns(t *testing.T) {
 	}
 	all := b.get("/jobs?job=deliver&size=100&page=3")
 	if !strings.Contains(all.body, "共 3000 条，第 201–300 条") {
-		i := strings.Index(all.body, "pager-count"); t.Errorf("the mail runs a page at a time: %d %s", all.code, all.body[max(i, 0):min(len(all.body), max(i, 0)+300)])
+		i := strings.Index(all.body, "pager-count")
+		t.Errorf("the mail runs a page at a time: %d %s", all.code, all.body[max(i, 0):min(len(all.body), max(i, 0)+300)])
 	}
 }

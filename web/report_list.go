@@ -2,11 +2,11 @@ package web
 
 import (
 	"context"
-	"path"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
