@@ -158,6 +158,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Ladder = ladderCounts(st)
+	if r.URL.Query().Get("format") == "xlsx" {
+		s.dashboardExport(w, r, v)
+		return
+	}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }

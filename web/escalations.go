@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	"lingpao"
 	"lingpao/jobs"
@@ -22,8 +24,11 @@ type escalationsView struct {
 	Month lingpao.Period
 	// Standing are the counties on a ladder after Month, highest rung first.
 	Standing []ladderRow
-	// Steps are the recorded ladder steps of Month's year through Month, newest first.
+	// Steps are a page of the recorded ladder steps — of Month's year through Month, or of the date
+	// range asked for — newest first, matching the keyword.
 	Steps []stepRow
+	List  listQuery
+	Pager pager
 	// Levels lists the rungs for the legend.
 	Levels []lingpao.EscalationLevel
 	// Lagging are the (county, indicator) pairs 滞后 or 严重滞后 this month, worst first.
@@ -73,18 +78,30 @@ func (s *Server) escalations(w http.ResponseWriter, r *http.Request) {
 		v.Standing = append(v.Standing, ladderRow{Org: c.Org, Name: c.Name, Level: max(c.Level, c.ReportingLevel), ReportingLevel: c.ReportingLevel, Escalated: c.Escalated})
 	}
 	sort.SliceStable(v.Standing, func(i, j int) bool { return v.Standing[i].Level > v.Standing[j].Level })
-	steps, err := s.w.Store.FindEscalations(r.Context(), sqlite.EscalationFilter{From: lingpao.MonthOf(p.Period.Year, 1), To: p.Period, Revoked: true})
+	lq, err := parseListQuery(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	ef := sqlite.EscalationFilter{From: lingpao.MonthOf(p.Period.Year, 1), To: p.Period, Revoked: true}
+	if lq.From != "" || lq.To != "" {
+		ef.From, ef.To = lingpao.Period{}, lingpao.Period{} // the date range decides
+	}
+	steps, err := s.w.Store.FindEscalations(r.Context(), ef)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var rows []stepRow
 	for i := len(steps) - 1; i >= 0; i-- {
 		e := steps[i]
 		row := stepRow{Escalation: e, Name: s.orgName(e.Org), Indicator: reportingItem}
 		if ind, ok := s.w.Catalog.Indicator(e.Indicator); ok {
 			row.Indicator = ind.Name
 		}
-		v.Steps = append(v.Steps, row)
+		if lq.within(e.Date) && lq.matches(row.Name, row.Indicator, e.Reason, e.To.Label(), e.RevokeReason) {
+			rows = append(rows, row)
+		}
 	}
 	for _, g := range mo.Groups {
 		for _, t := range g.Tables {
@@ -110,8 +127,50 @@ func (s *Server) escalations(w http.ResponseWriter, r *http.Request) {
 			v.Reporting = append(v.Reporting, cs)
 		}
 	}
+	if lq.Export {
+		s.sendXLSX(w, r, "督办预警_"+p.Period.Label(), s.escalationTables(v, rows)...)
+		return
+	}
+	v.Steps, v.Pager = paginate(r, &lq, rows)
+	v.List = lq
+	p.Hidden = map[string]string{"q": lq.Q, "from": lq.From, "to": lq.To}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "escalations", p)
+}
+
+// escalationTables are the page's tables as workbook sheets: the standing, the reporting, every step
+// of the filter and the lagging indicators.
+func (s *Server) escalationTables(v escalationsView, steps []stepRow) []exportTable {
+	month := v.Month.Label()
+	standing := exportTable{Sheet: "督办台账", Title: "督办台账（" + month + "）", Columns: cols("单位", "最高级别", "报送督办", "指标督办")}
+	for _, row := range v.Standing {
+		var items []string
+		for _, e := range row.Escalated {
+			items = append(items, fmt.Sprintf("%s %s（%d个月）", e.Level.Label(), e.Name, e.Streak))
+		}
+		rep := ""
+		if row.ReportingLevel != lingpao.EscNone {
+			rep = row.ReportingLevel.Label()
+		}
+		standing.Rows = append(standing.Rows, []any{row.Name, row.Level.Label(), rep, strings.Join(items, "；")})
+	}
+	reporting := exportTable{Sheet: "报送不及时", Title: "报送不及时（" + month + "）", Columns: cols("单位", "情况", "收到时间", "退回次数")}
+	for _, c := range v.Reporting {
+		reporting.Rows = append(reporting.Rows, []any{c.Name, c.State.Label(), c.Received, c.Rejected})
+	}
+	record := exportTable{Sheet: "督办记录", Title: "督办记录", Columns: cols("生效日期", "单位", "事项", "变化", "连续月数", "原因", "记录时间", "撤销时间", "撤销原因")}
+	for _, e := range steps {
+		change := "解除"
+		if e.Up() {
+			change = e.To.Label()
+		}
+		record.Rows = append(record.Rows, []any{e.Date, e.Name, e.Indicator, change, e.Streak, e.Reason, e.RecordedAt, e.RevokedAt, e.RevokeReason})
+	}
+	lagging := exportTable{Sheet: "指标滞后", Title: "本月指标滞后（" + month + "）", Columns: cols("单位", "指标", "实际", "目标", "完成率", "序时进度", "差距（百分点）", "状态")}
+	for _, l := range v.Lagging {
+		lagging.Rows = append(lagging.Rows, []any{l.Name, l.Indicator, l.Actual, l.Target, l.Completion, l.Expected, l.Gap, l.Status.Label()})
+	}
+	return []exportTable{standing, reporting, record, lagging}
 }
 
 // reportingItem is the 事项 of the reporting ladder's steps: late, missing or rejected returns.

@@ -105,6 +105,18 @@ func (s *Server) targetList(w http.ResponseWriter, r *http.Request) {
 		v.Versions = append(v.Versions, versions[i])
 	}
 	v.MaxMB = s.opt.MaxUploadMB
+	if r.URL.Query().Get("format") == "xlsx" {
+		t := exportTable{Sheet: "目标任务", Title: fmt.Sprintf("目标任务（第 %d 版）", version), Columns: cols("单位", "指标", "指标组", "类型", "目标值", "期限", "基数", "出处", "原文要点", "口径说明", "示例分解")}
+		for _, row := range v.Rows {
+			example := ""
+			if row.Example {
+				example = "是"
+			}
+			t.Rows = append(t.Rows, []any{row.Org, row.Indicator, row.Group, row.Form, row.Value, row.When, row.Baseline, row.Citation, row.Text, row.Note, example})
+		}
+		s.sendXLSX(w, r, "目标任务", t)
+		return
+	}
 	p.Hidden = map[string]string{"org": v.Org}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "targets", p)
