@@ -101,9 +101,9 @@ func summarize(cat *lingpao.Catalog, results []ingest.Result, start time.Time) i
 		switch {
 		case r.Duplicate || earlier:
 			f.Result = "duplicate"
-			f.Label = fmt.Sprintf("重复：%s 已收到，%s", s.ReceivedAt.In(lingpao.Beijing).Format("01-02 15:04"), s.Status.Label())
+			f.Label = fmt.Sprintf("重复：%s 已收到，%s", s.ReceivedAt.In(lingpao.Beijing).Format("2006-01-02 15:04"), s.Status.Label())
 			if s.Status == lingpao.SubAccepted {
-				f.Label = fmt.Sprintf("重复：%s 已收到（第%d版）", s.ReceivedAt.In(lingpao.Beijing).Format("01-02 15:04"), s.Version)
+				f.Label = fmt.Sprintf("重复：%s 已收到（第%d版）", s.ReceivedAt.In(lingpao.Beijing).Format("2006-01-02 15:04"), s.Version)
 			}
 			sum.Duplicate++
 		case s.Status == lingpao.SubAccepted:
