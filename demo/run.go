@@ -32,7 +32,7 @@ type Options struct {
 	// Progress, when set, is told how far each stage of the run has got (what it is, steps done,
 	// steps in all): simulated days, returns written and ingested, reports.
 	Progress func(what string, done, total int)
-	Version string
+	Version  string
 	// Scale is the size of the workspace: the city demo (zero or ScaleCity), or the whole province
 	// (ScaleProvince, ScaleProvince10), for benchmarks.
 	Scale Scale
