@@ -148,7 +148,12 @@ func (f *flags) usagef(format string, args ...any) error {
 
 // Dir defines --dir, the workspace: $LINGPAO_DIR, else the current directory.
 func (f *flags) Dir() *string {
-	f.dir = f.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
+	f.dir = f.Check("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）", func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return lingpao.Errorf(lingpao.EINVALID, "工作目录不能为空：如 --dir /srv/lingpao；当前目录写 --dir .。")
+		}
+		return nil
+	})
 	return f.dir
 }
 

@@ -60,7 +60,7 @@ func TestCommandLineContract(t *testing.T) {
 		bad  []string // a flag with a value refused before anything runs; nil when it has none
 		want string   // in the bad value's message
 	}{
-		{[]string{"init"}, nil, nil, ""},
+		{[]string{"init"}, nil, []string{"--dir="}, "工作目录不能为空"},
 		{[]string{"demo"}, nil, []string{"--months", "13"}, "1 至 12"},
 		{[]string{"template"}, nil, []string{"--period", "2025Q3"}, "月份"},
 		{[]string{"ingest"}, nil, []string{"--format", "xml"}, "table、json"},

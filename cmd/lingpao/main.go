@@ -41,7 +41,8 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	case lingpao.ErrorCode(err) == lingpao.EINTERNAL:
-		fmt.Fprintf(stderr, "错误：%v\n", err)
+		// Not a mistake of the user's: the operator gets the whole chain to act on or pass on.
+		fmt.Fprintf(stderr, "错误：lingpao 内部出错，操作没有完成。请把下面的信息告诉系统管理员：\n  %v\n", err)
 		return 1
 	default:
 		fmt.Fprintf(stderr, "错误：%s\n", lingpao.ErrorMessage(err))
