@@ -32,16 +32,13 @@ func reportKinds() []command {
 func runReport(ctx context.Context, e *env, kind string, args []string) error {
 	synopsis := "--period P [--format xlsx,pdf] [--out D] [--cutoff T] [--dir D]"
 	if kind == jobs.Scorecard {
-		synopsis = "--period P [--county C | --all] [--out D] [--cutoff T] [--dir D]"
+		synopsis = "--period P [--county C | --all] [--format pdf] [--out D] [--cutoff T] [--dir D]"
 	}
 	f := newFlags(e, synopsis)
 	f.Dir()
 	kinds, _ := jobs.PeriodKinds(kind)
 	period := f.Period("period", "", "期间："+periodKindsText(kinds)+"，如 "+periodExample(kinds[0]), kinds...)
-	var format *[]string
-	if kind != jobs.Scorecard {
-		format = define(f, "format", "", "输出格式，逗号分隔：xlsx,pdf（默认该报告的全部格式）", parseFormats)
-	}
+	format := define(f, "format", "", "输出格式，逗号分隔：xlsx,pdf（默认该报告的全部格式）", parseFormats)
 	out := f.String("out", "", "输出目录（默认 outbox/<期间>/）")
 	var county *string
 	var all *bool
@@ -56,10 +53,7 @@ func runReport(ctx context.Context, e *env, kind string, args []string) error {
 	if period.IsZero() {
 		return f.usagef("请用 --period 指定期间，如 --period %s。", periodExample(kinds[0]))
 	}
-	req := jobs.ReportRequest{Kind: kind, Period: *period, OutDir: *out, CutOff: *cutoff}
-	if format != nil {
-		req.Formats = *format
-	}
+	req := jobs.ReportRequest{Kind: kind, Period: *period, OutDir: *out, CutOff: *cutoff, Formats: *format}
 	if county != nil && *county != "" {
 		if *all {
 			return f.usagef("--county 和 --all 只能用一个。")
