@@ -24,16 +24,16 @@ import (
 // (the web page and /healthz), until SIGINT or SIGTERM; then it lets the jobs in
 // progress finish and exits.
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "[--addr 127.0.0.1:8080] [--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	addr := fs.String("addr", "127.0.0.1:8080", "网页与健康检查（/healthz）的监听地址；off 表示不监听")
-	secure := fs.Bool("secure-cookies", false, "登录 Cookie 只经 HTTPS 发送：在前面有 HTTPS 反向代理时打开")
-	hostList := fs.String("allowed-hosts", "", "网页只接受以这些主机名访问（逗号分隔，如 lingpao.example.gov.cn,10.1.2.3），防止 DNS 重绑定；默认取 lingpao.yaml 的 web.allowed_hosts")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "[--addr 127.0.0.1:8080] [--dir D] [--secure-cookies] [--allowed-hosts H,…]")
+	dir := f.Dir()
+	addr := f.Check("addr", "127.0.0.1:8080", "网页与健康检查（/healthz）的监听地址 主机:端口；off 表示不监听", checkListenAddr)
+	secure := f.Bool("secure-cookies", false, "登录 Cookie 只经 HTTPS 发送：在前面有 HTTPS 反向代理时打开")
+	hostList := f.String("allowed-hosts", "", "网页只接受以这些主机名访问（逗号分隔，如 lingpao.example.gov.cn,10.1.2.3），防止 DNS 重绑定；默认取 lingpao.yaml 的 web.allowed_hosts")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
 	log := newLogger(e.stderr)
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -69,9 +69,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var srv *http.Server
 	httpDone := make(chan error, 1)
 	if *addr != "off" && *addr != "" {
-		ln, err := net.Listen("tcp", *addr)
+		ln, err := listen(*addr)
 		if err != nil {
-			return lingpao.Errorf(lingpao.EINVALID, "无法监听 %s（%v）：端口被占用时请换一个 --addr，或用 --addr off 不开网页。", *addr, err)
+			return err
 		}
 		hosts := allowedHosts(*hostList, w.Config.Web.AllowedHosts, ln.Addr())
 		web, closeWeb, err := newWebHandler(w, svc, log, *secure, hosts)
