@@ -39,6 +39,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostFormValue("next"))
 	fail := func(status int, msg string) {
 		p := s.newPage(r, "我的账号", "account")
+		p.Path = "/account" // the period picker reloads the page, not the form's address
 		if err := s.withPeriod(r, p); err != nil {
 			s.error(w, r, err)
 			return

@@ -68,6 +68,7 @@ func (s *Server) showEdition(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	p := s.newPage(r, "报告版次", "reports")
+	p.Path = "/reports/editions/" + strconv.FormatInt(ed.ID, 10) // the period picker reloads the page, not the form's address
 	if err := s.withPeriod(r, p); err != nil {
 		s.error(w, r, err)
 		return

@@ -135,6 +135,7 @@ func (s *Server) targetsImport(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showImport(w http.ResponseWriter, r *http.Request, status int, v importView) {
 	p := s.newPage(r, "导入目标分解表", "targets")
+	p.Path = "/targets" // the period picker goes to the targets page, not the import's address
 	if err := s.withPeriod(r, p); err != nil {
 		s.error(w, r, err)
 		return

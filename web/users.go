@@ -36,6 +36,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, v usersView) {
 	p := s.newPage(r, "账号管理", "users")
+	p.Path = "/users" // the period picker reloads the page, not the form's address
 	if err := s.withPeriod(r, p); err != nil {
 		s.error(w, r, err)
 		return

@@ -29,6 +29,13 @@
       });
     });
 
+    // Forms that change an account ask first.
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (e) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) { e.preventDefault(); }
+      });
+    });
+
     // The Chinese file picker shows the chosen file's name.
     document.querySelectorAll("[data-file-name-for]").forEach(function (span) {
       var input = document.getElementById(span.getAttribute("data-file-name-for"));
