@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"lingpao"
 	"lingpao/sqlite"
@@ -78,7 +79,7 @@ func (s *Server) targetList(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		row := targetRow{Org: cat.Tree.Name(t.Org), Indicator: ind.Name, Group: ind.Group, Form: formLabels[t.Form], Value: t.ValueText(ind),
-			Citation: t.Citation, Text: t.Text, Note: t.Note, Example: t.Example, Baseline: "—"}
+			Citation: t.Citation, Text: t.Text, Note: plainNote(cat.Documents, t.Note), Example: t.Example, Baseline: "—"}
 		if row.Form == "" {
 			row.Form = string(t.Form)
 		}
@@ -120,4 +121,22 @@ func (s *Server) targetList(w http.ResponseWriter, r *http.Request) {
 	p.Hidden = map[string]string{"org": v.Org}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "targets", p)
+}
+
+// plainNote words a target's note for people: the seed data's document keys (hbrb2022) become the
+// document's number (文号) or title, and a key in brackets after a name it repeats is dropped.
+func plainNote(docs []lingpao.Document, note string) string {
+	for _, d := range docs {
+		if d.Key == "" || !strings.Contains(note, d.Key) {
+			continue
+		}
+		name := d.Number
+		if name == "" {
+			name = "《" + d.Title + "》"
+		}
+		note = strings.ReplaceAll(note, "（"+d.Key+"）", "")
+		note = strings.ReplaceAll(note, " "+d.Key+" ", name)
+		note = strings.ReplaceAll(note, d.Key, name)
+	}
+	return note
 }
