@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"lingpao/jobs"
+	"lingpao/sqlite"
 )
 
 func TestHealthzDetailsForAdminsOnly(t *testing.T) {
@@ -102,5 +103,34 @@ func TestHealthHandlerWithoutThePage(t *testing.T) {
 		if rec.Code != tc.code || rec.Header().Get("Content-Security-Policy") == "" || strings.Contains(rec.Body.String(), "secret") {
 			t.Errorf("%s %s: %d %q", tc.host, tc.path, rec.Code, rec.Body.String())
 		}
+	}
+}
+
+// TestDownloadsAreAudited: every file handed out — an original, a receipt, a report — is recorded
+// with who took it; a viewer's request for a later part of the same file is not recorded again.
+func TestDownloadsAreAudited(t *testing.T) {
+	st := newSite(t, Options{})
+	b := st.login(leaderName)
+	sub := st.rejected()
+	for _, path := range []string{"/submissions/" + itoa(sub.ID) + "/original", "/submissions/" + itoa(sub.ID) + "/receipt/xlsx"} {
+		if res := b.get(path); res.code != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.code)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, b.base+"/submissions/"+itoa(sub.ID)+"/original", nil)
+	req.Header.Set("Range", "bytes=100-200")
+	if res := b.do(req); res.code != http.StatusPartialContent {
+		t.Fatalf("range request: %d", res.code)
+	}
+	es, err := st.w.Store.FindAudit(context.Background(), sqlite.AuditFilter{Action: "download"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 || es[0].UserName != leaderName || !strings.Contains(es[1].Detail, sub.FileName) || !strings.Contains(es[1].Detail, "archive/") {
+		t.Errorf("downloads in the audit log: %+v", es)
+	}
+	page := st.login(adminName).get("/audit?action=download&user=" + leaderName)
+	if !strings.Contains(page.body, "共 2 条") {
+		t.Error("the audit page does not list the leader's downloads")
 	}
 }
