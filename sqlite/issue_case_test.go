@@ -154,9 +154,9 @@ func TestIssueCaseWorkflow(t *testing.T) {
 
 func TestNormalizeIssue(t *testing.T) {
 	for in, want := range map[string]string{
-		"用地指标不足，二期无法开工。":    "用地指标不足,二期无法开工",
+		"用地指标不足，二期无法开工。":   "用地指标不足,二期无法开工",
 		" 用地指标不足， 二期无法开工 ": "用地指标不足,二期无法开工",
-		"ＡＢＣ项目　审批慢":         "abc项目审批慢",
+		"ＡＢＣ项目　审批慢":        "abc项目审批慢",
 	} {
 		if got := lingpao.NormalizeIssue(in); got != want {
 			t.Errorf("NormalizeIssue(%q) = %q, want %q", in, got, want)
