@@ -251,3 +251,31 @@ func (c *dataCache) clear() {
 	defer c.mu.Unlock()
 	c.entries = nil
 }
+
+// ReviewCount is how many findings a submission under review has: errors, warnings, and the warnings
+// that ask for a 情况说明 (their message says so).
+type ReviewCount struct {
+	Errors, Warnings, AskExplanation int
+}
+
+// ReviewCounts returns the finding counts of the submissions for a period, by submission.
+func (d *DB) ReviewCounts(ctx context.Context, period string) (_ map[int64]ReviewCount, err error) {
+	defer lingpao.Wrap(&err, "sqlite.ReviewCounts(%s)", period)
+	rows, err := d.db.QueryContext(ctx, `SELECT f.submission_id, SUM(f.severity = 'error'), SUM(f.severity = 'warning'),
+		SUM(f.severity = 'warning' AND f.message LIKE '%情况说明%')
+		FROM findings f JOIN submissions s ON s.id = f.submission_id WHERE s.period = ? GROUP BY f.submission_id`, period)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]ReviewCount{}
+	for rows.Next() {
+		var id int64
+		var c ReviewCount
+		if err := rows.Scan(&id, &c.Errors, &c.Warnings, &c.AskExplanation); err != nil {
+			return nil, err
+		}
+		out[id] = c
+	}
+	return out, rows.Err()
+}
