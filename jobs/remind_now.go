@@ -127,7 +127,8 @@ func (w *Workspace) RemindNow(ctx context.Context, req RemindRequest) (_ []Remin
 			o.Skipped = fmt.Sprintf("%s 已催报过，10 分钟内不重复发送", lastAt[cr.Org].In(lingpao.Beijing).Format("15:04"))
 		}
 		if o.Skipped != "" {
-			if len(want) > 0 {
+			// Asked by name, every county is answered; asked for all, those just reminded are.
+			if len(want) > 0 || (cr.First == nil && cr.State != lingpao.ReportMerged) {
 				out = append(out, o)
 			}
 			continue

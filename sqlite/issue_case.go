@@ -89,7 +89,7 @@ func (d *DB) SyncIssueCases(ctx context.Context, now time.Time) (added int, err 
 				if x.is.Status != "" && x.is.Status != prevCounty && x.is.Status != status {
 					p, _ := lingpao.ParsePeriod(x.period)
 					note := fmt.Sprintf("%s报表中，县里填报的办理状态为「%s」（市级台账状态为「%s」）。", p.Label(), x.is.Status, status)
-					if err := addIssueEvent(ctx, tx, lingpao.IssueEvent{Case: id, At: now, Action: lingpao.IssueEventCounty, Status: status, Note: note}); err != nil {
+					if err := addIssueEvent(ctx, tx, lingpao.IssueEvent{Case: id, At: x.received, Action: lingpao.IssueEventCounty, Status: status, Note: note}); err != nil {
 						return err
 					}
 				}
@@ -163,7 +163,8 @@ func newCase(ctx context.Context, tx *sql.Tx, org, norm string, sub int64, perio
 	if is.Status != "" {
 		note += fmt.Sprintf("，县里填报的办理状态为「%s」", is.Status)
 	}
-	ev := lingpao.IssueEvent{Case: id, At: parseTime(at), Action: lingpao.IssueEventCollect, Status: status, Department: dept, Note: note + "。"}
+	// The problem was raised when the return came, whenever the ledger took it in.
+	ev := lingpao.IssueEvent{Case: id, At: received, Action: lingpao.IssueEventCollect, Status: status, Department: dept, Note: note + "。"}
 	return id, addIssueEvent(ctx, tx, ev)
 }
 

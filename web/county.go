@@ -234,7 +234,6 @@ func (s *Server) countyTrend(r *http.Request, v *countyView) error {
 			}
 			row.Last = a
 		}
-		row.LastText = row.Last.Status.Label()
 		if row.Last.Measured() {
 			row.LastText = fmt.Sprintf("完成 %s（序时 %s）", pct(row.Last.Completion), pct(row.Last.Expected))
 		}

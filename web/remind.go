@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/mail"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -97,6 +98,8 @@ func (s *Server) remindList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	// The counties to chase first, the others after, each in the order of the org tree.
+	sort.SliceStable(v.Rows, func(i, j int) bool { return !v.Rows[i].Reported && v.Rows[j].Reported })
 	p.Data = v
 	s.render(w, r, http.StatusOK, "remind", p)
 }
@@ -276,8 +279,9 @@ func (s *Server) contactsSave(w http.ResponseWriter, r *http.Request) {
 			Title:  strings.TrimSpace(r.PostFormValue("title_" + n)),
 			Phone:  strings.TrimSpace(r.PostFormValue("phone_" + n)),
 			Email:  strings.TrimSpace(r.PostFormValue("email_" + n)),
-			Remind: r.PostFormValue("remind_"+n) == "1",
 		}
+		// 接收催报 needs an address; a contact with only a phone is kept without it.
+		ct.Remind = r.PostFormValue("remind_"+n) == "1" && ct.Email != ""
 		if ct.Name == "" && ct.Title == "" && ct.Phone == "" && ct.Email == "" {
 			continue
 		}
@@ -325,9 +329,6 @@ func checkContact(n int, c sqlite.Contact) []string {
 		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || !strings.Contains(a.Address, ".") {
 			out = append(out, fmt.Sprintf("第 %d 行：邮箱“%s”格式不对，应为 name@example.gov.cn 这样的地址。", n, c.Email))
 		}
-	}
-	if c.Remind && c.Email == "" {
-		out = append(out, fmt.Sprintf("第 %d 行：勾选了“接收催报”，请填写邮箱。", n))
 	}
 	return out
 }
