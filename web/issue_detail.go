@@ -65,6 +65,7 @@ func (s *Server) renderIssue(w http.ResponseWriter, r *http.Request, form issueF
 		s.error(w, r, err)
 		return
 	}
+	p.Path = fmt.Sprintf("/issues/%d", id) // also when a refused form is shown again
 	now := s.now()
 	v := issueDetailView{Case: s.issueRowOf(c), Sources: srcs, Today: lingpao.FormatDate(now), DefaultDue: lingpao.FormatDate(now.AddDate(0, 0, 15)),
 		Done: r.URL.Query().Get("done"), Form: form, Problem: problem}

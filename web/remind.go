@@ -209,6 +209,7 @@ func (s *Server) renderRemindCounty(w http.ResponseWriter, r *http.Request, c li
 		s.error(w, r, err)
 		return
 	}
+	p.Path = "/remind/" + c.Code // also when a refused form is shown again: the period picker goes to the page
 	v := remindCountyView{County: c, Month: p.Period, MailOn: s.w.Config.Mail.Enabled(), Saved: r.URL.Query().Get("saved") == "1", Problems: problems}
 	rr, err := s.reporting(r, p.Period)
 	if err != nil {

@@ -105,6 +105,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, problem, c
 		s.error(w, r, err)
 		return
 	}
+	p.Path = fmt.Sprintf("/submissions/%d/review", sub.ID) // also when a refused form is shown again
 	v, err := s.reviewView(ctx, sub)
 	if err != nil {
 		s.error(w, r, err)
