@@ -276,10 +276,10 @@ func (s *Server) contactsSave(w http.ResponseWriter, r *http.Request) {
 	for i := 0; i < contactRows; i++ {
 		n := strconv.Itoa(i)
 		ct := sqlite.Contact{
-			Name:   strings.TrimSpace(r.PostFormValue("name_" + n)),
-			Title:  strings.TrimSpace(r.PostFormValue("title_" + n)),
-			Phone:  strings.TrimSpace(r.PostFormValue("phone_" + n)),
-			Email:  strings.TrimSpace(r.PostFormValue("email_" + n)),
+			Name:  strings.TrimSpace(r.PostFormValue("name_" + n)),
+			Title: strings.TrimSpace(r.PostFormValue("title_" + n)),
+			Phone: strings.TrimSpace(r.PostFormValue("phone_" + n)),
+			Email: strings.TrimSpace(r.PostFormValue("email_" + n)),
 		}
 		// 接收催报 needs an address; a contact with only a phone is kept without it.
 		ct.Remind = r.PostFormValue("remind_"+n) == "1" && ct.Email != ""
