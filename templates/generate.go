@@ -494,6 +494,10 @@ func (g *gen) prefillIssues(cols []Column) error {
 		if err := f.SetCellStyle(sh, cell(col["seq"], row), cell(col["description"], row), g.lockedWrap); err != nil {
 			return err
 		}
+		// Two lines: a description or an enterprise name longer than its column wraps.
+		if err := f.SetRowHeight(sh, row, 30); err != nil {
+			return err
+		}
 		if is.Note != "" {
 			if err := f.AddComment(sh, excelize.Comment{Cell: cell(col["status"], row), Author: "市级问题台账",
 				Paragraph: []excelize.RichTextRun{{Text: is.Note}}}); err != nil {

@@ -386,3 +386,62 @@ func TestReviewAndReturn(t *testing.T) {
 		t.Errorf("the returned file is %s again", s.Status)
 	}
 }
+
+// TestClerkFormsGuarded: every form of the clerk's pages refuses a request without the session's
+// token and a leader's request with it, and changes nothing.
+func TestClerkFormsGuarded(t *testing.T) {
+	st := newSite(t, Options{})
+	staff, leader := st.login(staffName), st.login(leaderName)
+	ctx := context.Background()
+	if _, err := st.w.Store.SyncIssueCases(ctx, st.now()); err != nil {
+		t.Fatal(err)
+	}
+	cases, _, _ := st.w.Store.FindIssueCases(ctx, sqlite.IssueCaseFilter{})
+	sub := st.current("鹿泉区")
+	org := st.county("井陉矿区")
+	forms := []struct {
+		path string
+		form url.Values
+	}{
+		{"/remind", url.Values{"period": {"2025-03"}, "org": {org}}},
+		{"/remind", url.Values{"period": {"2025-03"}, "all": {"1"}}},
+		{"/remind/" + org + "/contacts", url.Values{"name_0": {"x"}, "email_0": {"x@example.gov.cn"}}},
+		{"/issues/" + idStr(cases[0].ID) + "/assign", url.Values{"department": {"市财政局"}, "deadline": {"2099-01-01"}}},
+		{"/issues/" + idStr(cases[0].ID) + "/close", url.Values{"note": {"x"}}},
+		{"/submissions/" + idStr(sub.ID) + "/review", url.Values{"action": {"accept"}}},
+		{"/submissions/" + idStr(sub.ID) + "/review", url.Values{"action": {"return"}, "comment": {"x"}, "confirm": {"1"}}},
+	}
+	staffTok, leaderTok := staff.token("/remind"), leader.token("/remind")
+	for _, f := range forms {
+		if res := staff.post(f.path, f.form); res.code != http.StatusForbidden {
+			t.Errorf("%s without the token: %d", f.path, res.code)
+		}
+		other := url.Values{}
+		for k, v := range f.form {
+			other[k] = v
+		}
+		other.Set("csrf", leaderTok)
+		if res := leader.post(f.path, other); res.code != http.StatusForbidden {
+			t.Errorf("%s by a leader: %d", f.path, res.code)
+		}
+		other.Set("csrf", staffTok)
+		req, _ := http.NewRequest(http.MethodPost, staff.base+f.path, strings.NewReader(other.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "http://evil.example")
+		if res := staff.do(req); res.code != http.StatusForbidden {
+			t.Errorf("%s from another site: %d", f.path, res.code)
+		}
+	}
+	if rs, _ := st.w.Store.Reminders(ctx, ""); len(rs) != 0 {
+		t.Errorf("reminders sent: %+v", rs)
+	}
+	if cs, _ := st.w.Store.Contacts(ctx, ""); len(cs) != 0 {
+		t.Errorf("contacts saved: %+v", cs)
+	}
+	if c, _, _, _ := st.w.Store.FindIssueCase(ctx, cases[0].ID); c.Status != cases[0].Status {
+		t.Errorf("case changed: %s", c.Status)
+	}
+	if rs, _ := st.w.Store.Reviews(ctx, sub.ID); len(rs[sub.ID]) != 0 || st.current("鹿泉区").ID != sub.ID {
+		t.Errorf("reviews recorded: %+v", rs)
+	}
+}
