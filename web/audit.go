@@ -25,6 +25,17 @@ var auditActions = []option{
 	{"user_role", "更改角色"},
 	{"user_disable", "停用账号"},
 	{"user_enable", "启用账号"},
+	{"remind_now", "立即催报"},
+	{"contacts", "修改联系人"},
+	{"template_download", "下载模板"},
+	{"review_accept", "审核通过"},
+	{"review_return", "审核退回"},
+	{"review_explanation", "认可情况说明"},
+	{"issue_assign", "问题交办"},
+	{"issue_opinion", "办理意见"},
+	{"issue_close", "问题办结销号"},
+	{"issue_reopen", "问题重新打开"},
+	{"issue_export", "导出问题台账"},
 }
 
 // auditLabel names an action; an action this list lacks (another page's) shows as it is stored.

@@ -124,12 +124,3 @@ func refuseHost(w http.ResponseWriter, r *http.Request) {
 // LoopbackHosts are the names a server listening on a loopback address answers to when no
 // allow-list is configured.
 var LoopbackHosts = []string{"localhost", "127.0.0.1", "::1"}
-
-// clip cuts s to at most n runes.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
