@@ -35,6 +35,8 @@ type Input struct {
 	Edition     int
 	Errata      []Correction
 	RevisesDate time.Time
+	// Late are the returns this edition counts that the edition it revises did not have (补报).
+	Late []LateReturn
 	// Escalations are the ladder steps through the report's last month and LadderStates each ladder's
 	// state after it, as computed at CutOff (jobs.ComputeLadderAt). Nil leaves the 督办 list empty.
 	Escalations  []lingpao.Escalation
@@ -84,6 +86,7 @@ type Provenance struct {
 	// generated.
 	Errata      []Correction `json:"errata,omitempty"`
 	RevisesDate time.Time    `json:"revises_date,omitzero"`
+	Late        []LateReturn `json:"late,omitempty"`
 	// Names are the names of the city's counties by code, for the renderers.
 	Names map[string]string `json:"-"`
 }
@@ -102,7 +105,7 @@ func (p Provenance) EditionLabel() string { return "第" + itoa(p.Edition) + "�
 func (in Input) provenance(counties []lingpao.OrgUnit) Provenance {
 	m := in.Period.LastMonth()
 	p := Provenance{Period: in.Period.String(), PeriodLabel: in.Period.Label(), CutOff: in.CutOff, Generated: in.Generated,
-		Version: in.Version, TargetsVersion: in.TargetsVersion, Edition: max(in.Edition, 1), Errata: in.Errata, RevisesDate: in.RevisesDate,
+		Version: in.Version, TargetsVersion: in.TargetsVersion, Edition: max(in.Edition, 1), Errata: in.Errata, RevisesDate: in.RevisesDate, Late: in.Late,
 		Names: map[string]string{}}
 	for _, c := range counties {
 		p.Names[c.Code] = c.Name
@@ -132,6 +135,9 @@ type Table struct {
 	Indicator lingpao.Indicator `json:"indicator"`
 	Total     Row               `json:"total"`
 	Rows      []Row             `json:"rows"`
+	// Note says what the city total did with the counties without a complete figure (CarryNote):
+	// which were counted with an earlier month's figures, which left out, and why.
+	Note string `json:"note,omitempty"`
 	// prev are the counties' assessments of the period before, for the composite ranking's movement.
 	prev []lingpao.Assessment
 }
@@ -197,7 +203,7 @@ func (in Input) indicatorsForReport(counties []lingpao.OrgUnit) []lingpao.Indica
 // table assesses ind for the city and each county at period p, ranks counties by completion and sets
 // the movement against the previous period.
 func (in Input) table(ind lingpao.Indicator, counties []lingpao.OrgUnit, p lingpao.Period) Table {
-	opt := in.Config.Progress
+	opt := in.Config.ProgressOptions()
 	t := Table{Indicator: ind}
 	t.Total = Row{Org: in.Config.City, Name: "全市合计", A: lingpao.Assess(in.Catalog, in.Data, in.Config.City, ind, p, opt)}
 	cur := make([]Row, 0, len(counties))
@@ -215,6 +221,7 @@ func (in Input) table(ind lingpao.Indicator, counties []lingpao.OrgUnit, p lingp
 		t.prev = append(t.prev, prev[i].A)
 	}
 	t.Rows = cur
+	t.Note = CarryNote(in, []Table{t})
 	return t
 }
 

@@ -9,10 +9,12 @@ import (
 
 // Monthly is the content of the 月调度表 (PRODUCT §8.1).
 type Monthly struct {
-	Title      string     `json:"title"`
-	City       string     `json:"city"`
-	Issuer     string     `json:"issuer"`
-	Provenance Provenance `json:"provenance"`
+	// Period is the report's period.
+	Period     lingpao.Period `json:"-"`
+	Title      string         `json:"title"`
+	City       string         `json:"city"`
+	Issuer     string         `json:"issuer"`
+	Provenance Provenance     `json:"provenance"`
 	// Overview is the narrative of the overview sheet: the city's headline figures.
 	Overview []string `json:"overview"`
 	// Headline holds the headline indicators' tables (the overview shows their city totals).
@@ -27,6 +29,12 @@ type Monthly struct {
 	// summary.
 	Roster []RosterLine `json:"roster"`
 	Issues IssueSummary `json:"issues"`
+	// Rules are the rules in force with their configured values and Indicators how each indicator is
+	// measured (the 口径说明 sheet).
+	Rules      []RuleLine      `json:"rules"`
+	Indicators []IndicatorRule `json:"indicators"`
+	// StatusRule states the status rule in force, for the notes of the sheets.
+	StatusRule string `json:"status_rule"`
 }
 
 // ClusterRow is one cluster's reported figures for the month.
@@ -78,6 +86,7 @@ func BuildMonthly(in Input) *Monthly {
 		title = fmt.Sprintf("%s县域特色产业集群发展情况（%s）", in.cityName(), in.Period.Label())
 	}
 	mo := &Monthly{
+		Period:     in.Period,
 		Title:      title,
 		City:       in.cityName(),
 		Issuer:     in.Config.IssuingUnit,
@@ -90,6 +99,9 @@ func BuildMonthly(in Input) *Monthly {
 		Ladder:     in.ladder(),
 		Roster:     in.roster(),
 		Issues:     in.issues(),
+		Rules:      in.rules(),
+		StatusRule: StatusRule(in.Config.Progress.Thresholds),
+		Indicators: in.indicatorRules(allTables(groups)),
 	}
 	mo.Overview = in.overview(mo.Headline)
 	return mo

@@ -315,7 +315,7 @@ func TestAllocationSums(t *testing.T) {
 	}
 	want := []string{
 		"sjz2022-srdi_sme-2023", "sjz2022-srdi_sme-2025", "sjz2022-little_giant-2023", "sjz2022-little_giant-2025",
-		"sjz2022-listed-2025", "sjz2022-invention_patents_new-annual/2025", "sjz2022-srdi_sme_new-annual/2025",
+		"sjz2022-listed-2023", "sjz2022-listed-2025", "sjz2022-invention_patents_new-annual/2025", "sjz2022-srdi_sme_new-annual/2025",
 		"sjz2022-innov_sme_new-annual/2025", "sjz2022-hitech_new-annual/2025", "sjz2022-green_factory_new-annual/2025",
 	}
 	for _, b := range want {
