@@ -128,6 +128,9 @@ type Row struct {
 	// (positive = moved up).
 	PrevRank int `json:"prev_rank,omitempty"`
 	Move     int `json:"move,omitempty"`
+	// Blank names the clusters whose blank cells make a county that sent its return 未报送 for the
+	// indicator.
+	Blank []string `json:"blank,omitempty"`
 }
 
 // Table is one indicator's table: the city total and a row per county, ranked.
@@ -209,7 +212,11 @@ func (in Input) table(ind lingpao.Indicator, counties []lingpao.OrgUnit, p lingp
 	cur := make([]Row, 0, len(counties))
 	prev := make([]Row, 0, len(counties))
 	for _, c := range counties {
-		cur = append(cur, Row{Org: c.Code, Name: c.Name, A: lingpao.Assess(in.Catalog, in.Data, c.Code, ind, p, opt)})
+		row := Row{Org: c.Code, Name: c.Name, A: lingpao.Assess(in.Catalog, in.Data, c.Code, ind, p, opt)}
+		if row.A.Status == lingpao.StatusMissing {
+			row.Blank = in.blankClusters(c.Code, ind)
+		}
+		cur = append(cur, row)
 		prev = append(prev, Row{Org: c.Code, A: lingpao.Assess(in.Catalog, in.Data, c.Code, ind, p.Prev(), opt)})
 	}
 	rank(cur)
@@ -223,6 +230,34 @@ func (in Input) table(ind lingpao.Indicator, counties []lingpao.OrgUnit, p lingp
 	t.Rows = cur
 	t.Note = CarryNote(in, []Table{t})
 	return t
+}
+
+// blankClusters names the clusters of county org's return for the report's last month that left a
+// cell feeding ind blank (none when the county sent no return).
+func (in Input) blankClusters(org string, ind lingpao.Indicator) []string {
+	m := in.Period.LastMonth()
+	if _, ok := in.Data.Reported(org, m); !ok {
+		return nil
+	}
+	codes := lingpaoComponents(ind)
+	if ind.Kind == lingpao.KindGrowth {
+		codes = codes[:1]
+	}
+	var out []string
+	for _, code := range codes {
+		for _, cl := range in.Data.Blank(org, code, m) {
+			name := cl
+			for _, c := range in.Catalog.ClustersOf(org) {
+				if c.Code == cl {
+					name = c.Name
+				}
+			}
+			if !contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // rank sets Rank on measured rows by completion, best first, with lingpao.RankAssessments: equal

@@ -334,6 +334,8 @@ func countyText(t Table) string {
 	for _, r := range t.Rows {
 		switch {
 		case !r.A.HasTask():
+		case r.A.Status == lingpao.StatusMissing && len(r.Blank) > 0:
+			missing = append(missing, fmt.Sprintf("%s（%s未填报）", r.Name, strings.Join(r.Blank, "、")))
 		case r.A.Status == lingpao.StatusMissing:
 			missing = append(missing, r.Name)
 		case r.A.Status == lingpao.StatusMerged:

@@ -174,9 +174,9 @@ func statusColumn(w float64) Column {
 
 func headlineTable(title string, ts []reports.Table) TableSpec {
 	t := TableSpec{Title: title, FontSize: 9.5, Columns: []Column{
-		{Header: "指标", Width: 3.1, Align: AlignLeft}, {Header: "目标", Width: 1.4, Align: AlignCenter}, {Header: "实际", Width: 1.2},
-		{Header: reports.HeadCompletion, Width: 1.1}, {Header: "序时进度", Width: 1.1}, {Header: reports.HeadGap, Width: 1.5},
-		{Header: reports.HeadTargetDiff + "（百分点）", Width: 1.3}, statusColumn(1.2),
+		{Header: "指标", Width: 3.0, Align: AlignLeft}, {Header: "目标", Width: 1.2, Align: AlignCenter}, {Header: "实际", Width: 1.0},
+		{Header: reports.HeadCompletion, Width: 1.05}, {Header: "序时进度", Width: 1.05}, {Header: reports.HeadGap, Width: 1.8},
+		{Header: reports.HeadTargetDiff + "（百分点）", Width: 1.5}, statusColumn(1.1),
 	}}
 	for _, tb := range ts {
 		ind, a := tb.Indicator, tb.Total.A

@@ -427,7 +427,7 @@ func round(v float64, d int) float64 { return lingpao.Round(v, d) }
 
 // pctCell is a fraction as the percentage a report prints (one decimal): 0.81649 is stored 0.816, and
 // shows 81.6% in a 0.0% format.
-func pctCell(f float64) float64 { return lingpao.Round(f*100, 1) / 100 }
+func pctCell(f float64) float64 { return lingpao.Round(f, 3) }
 
 // note is the line under a sheet's title: issuer, period, cut-off, edition, lingpao's version.
 func note(issuer string, p reports.Provenance) string {
