@@ -181,7 +181,9 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 		default:
 			v = float64(1 + int(unit(g.seed, ind, org.Code)*4))
 		}
-		set(ind, split(math.Max(0, math.Round(v)), weights, true))
+		// Whole enterprises, counted as soon as most of one is there: a county with a step of one
+		// reaches it early in the stage rather than at its middle.
+		set(ind, split(math.Max(0, math.Floor(v+0.85)), weights, true))
 	}
 	// Little giants are a subset of SRDI enterprises.
 	for _, c := range clusters {
@@ -231,13 +233,13 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 		// above them, one far behind well below.
 		// Each measure has its own spread by cluster, so that two with the same target are not the
 		// same table.
-		level := func(what string) float64 {
-			return 0.78 + 0.25*p + (unit(g.seed, what, c.Code)-0.5)*0.08 + rng.Float64()*0.01
+		level := func(what string, centre float64) float64 {
+			return centre + 0.25*p + (unit(g.seed, what, c.Code)-0.5)*0.08 + rng.Float64()*0.01
 		}
-		v["digital_rd_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.78*level("rd"))))
-		v["digital_mgmt_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level("mgmt"))))
-		v["cloud_users"] = math.Min(above, math.Round(above*math.Min(0.9, 0.60*level("cloud"))))
-		v["ecommerce_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level("ecommerce"))))
+		v["digital_rd_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.78*level("rd", 0.78))))
+		v["digital_mgmt_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level("mgmt", 0.79))))
+		v["cloud_users"] = math.Min(above, math.Round(above*math.Min(0.9, 0.60*level("cloud", 0.78))))
+		v["ecommerce_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level("ecommerce", 0.75))))
 		v["diagnosed"] = math.Min(above, math.Round(above*math.Min(1, 0.75+0.25*p*elapsed+0.1)))
 		_ = i
 	}

@@ -154,8 +154,9 @@ func monthOf(q float64) int {
 	return 12
 }
 
-// place spreads n events over the year by the seasonal shape — event j at the share (j + ½)/n, moved
-// by up to a quarter of a step — and picks each one's cluster by weight, drawn with key.
+// place spreads n events over the year by the seasonal shape — event j at a share between (j + 0.15)/n
+// and (j + 0.65)/n, a little ahead of an even spread (a county with two projects does not wait for
+// the middle of the year for the first) — and picks each one's cluster by weight, drawn with key.
 func place(seed uint64, n int, clusters []lingpao.Cluster, weights []float64, key ...string) events {
 	var sum float64
 	for _, w := range weights {
@@ -164,7 +165,7 @@ func place(seed uint64, n int, clusters []lingpao.Cluster, weights []float64, ke
 	out := make(events, 0, n)
 	for j := 0; j < n; j++ {
 		k := append(append([]string(nil), key...), fmt.Sprint(j))
-		q := (float64(j) + 0.5 + (unit(seed, append(k, "when")...)-0.5)*0.5) / float64(n)
+		q := (float64(j) + 0.15 + unit(seed, append(k, "when")...)*0.5) / float64(n)
 		pick := unit(seed, append(k, "where")...) * sum
 		cl := clusters[len(clusters)-1].Code
 		for i, w := range weights {

@@ -42,8 +42,18 @@ type ClusterRow struct {
 	County  string             `json:"county"`
 	Cluster lingpao.Cluster    `json:"cluster"`
 	Values  map[string]float64 `json:"values"`
-	// Reported is false when the county has no return for the month.
+	// Reported is false when the county has no return for the month; Merged when that is a January
+	// reported with February (1–2月合并).
 	Reported bool `json:"reported"`
+	Merged   bool `json:"merged,omitempty"`
+}
+
+// NoValue is what a cluster's cell without a figure reads: 未报送, or 1–2月合并.
+func (r ClusterRow) NoValue() string {
+	if r.Merged {
+		return lingpao.StatusMerged.Label()
+	}
+	return lingpao.StatusMissing.Label()
 }
 
 // ClusterIndicators are the cluster sheet's columns, in order.
@@ -130,7 +140,8 @@ func (in Input) clusters() []ClusterRow {
 	for _, c := range in.counties() {
 		_, reported := in.Data.Reported(c.Code, m)
 		for _, cl := range in.Catalog.ClustersOf(c.Code) {
-			row := ClusterRow{County: c.Name, Cluster: cl, Values: map[string]float64{}, Reported: reported}
+			row := ClusterRow{County: c.Name, Cluster: cl, Values: map[string]float64{}, Reported: reported,
+				Merged: !reported && in.Config.MergeJanFeb && m.N == 1}
 			for _, code := range ClusterIndicators {
 				ind, ok := in.Catalog.Indicator(code)
 				if !ok {

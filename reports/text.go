@@ -29,9 +29,13 @@ func GapText(g float64) string {
 	return "-" + s
 }
 
-// ActualText is the actual figure of an assessment with the indicator's decimals, or 未报送.
+// ActualText is the actual figure of an assessment with the indicator's decimals, or 未报送 (1–2月合并
+// for a January reported with February).
 func ActualText(ind lingpao.Indicator, a lingpao.Assessment) string {
 	if !a.Actual.OK {
+		if a.Status == lingpao.StatusMerged {
+			return a.Status.Label()
+		}
 		return lingpao.StatusMissing.Label()
 	}
 	return lingpao.FormatNumber(a.Actual.Value, ind.Decimals)

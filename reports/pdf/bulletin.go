@@ -277,7 +277,7 @@ func clustersTable(title string, rows []reports.ClusterRow) TableSpec {
 		if v, ok := r.Values[code]; ok {
 			return lingpao.FormatNumber(v, d)
 		}
-		return lingpao.StatusMissing.Label() // a blank cell is not reported, as in the workbook
+		return r.NoValue() // a blank cell is not reported, as in the workbook
 	}
 	for i, r := range rows {
 		name := r.Cluster.Name

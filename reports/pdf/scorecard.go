@@ -134,7 +134,7 @@ func ScorecardLayout(sc *reports.Scorecard, scale float64) *Layout {
 				if x, ok := c.Values[code]; ok {
 					return lingpao.FormatNumber(x, d)
 				}
-				return lingpao.StatusMissing.Label()
+				return c.NoValue()
 			}
 			name := c.Cluster.Name
 			if c.Cluster.ProvinceKey {

@@ -133,7 +133,7 @@ func (b *book) assessment(sh string, r int, name string, ind lingpao.Indicator, 
 	if a.Actual.OK {
 		b.set(sh, col, r, round(a.Actual.Value, ind.Decimals), num)
 	} else {
-		b.set(sh, col, r, lingpao.StatusMissing.Label(), center)
+		b.set(sh, col, r, reports.ActualText(ind, a), center)
 	}
 	col++
 	if a.Measured() {
@@ -284,7 +284,7 @@ func (b *book) clusters(m *reports.Monthly) {
 			if v, ok := c.Values[code]; ok {
 				b.set(sh, 4+j, r, round(v, decs[j]), b.s.num[decs[j]])
 			} else {
-				b.set(sh, 4+j, r, lingpao.StatusMissing.Label(), b.s.center)
+				b.set(sh, 4+j, r, c.NoValue(), b.s.center)
 			}
 		}
 	}
