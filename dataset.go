@@ -136,7 +136,8 @@ type Actual struct {
 	// Carried lists the figures counted with an earlier month's value (see ActualCarried); their
 	// counties are included in Units.
 	Carried []Carry `json:"carried,omitempty"`
-	// MergedJanFeb is set on a February flow that covers January too (1–2月合并, see DataSet.Flow).
+	// MergedJanFeb is set on a February flow that covers January too (1–2月合并, see DataSet.Flow), and
+	// on a county's January without a return under 1–2月合并 (Assess).
 	MergedJanFeb bool `json:"merged_jan_feb,omitempty"`
 }
 

@@ -352,6 +352,7 @@ func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt 
 	switch {
 	case !as.Actual.OK && !carry && opt.MergeJanFeb && m.N == 1 && p.Kind == Month && !reported(ds, orgs, m):
 		as.Status = StatusMerged
+		as.Actual.MergedJanFeb = true // kept when no task overrides the status: the figure reads 1–2月合并
 	case !as.Actual.OK:
 		as.Status = StatusMissing
 	case !ok:

@@ -33,8 +33,8 @@ func GapText(g float64) string {
 // for a January reported with February).
 func ActualText(ind lingpao.Indicator, a lingpao.Assessment) string {
 	if !a.Actual.OK {
-		if a.Status == lingpao.StatusMerged {
-			return a.Status.Label()
+		if a.Status == lingpao.StatusMerged || a.Actual.MergedJanFeb {
+			return lingpao.StatusMerged.Label()
 		}
 		return lingpao.StatusMissing.Label()
 	}
