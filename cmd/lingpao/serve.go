@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -24,15 +23,15 @@ import (
 // (/healthz, and the web page once it is mounted), until SIGINT or SIGTERM; then it lets the jobs in
 // progress finish and exits.
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "[--addr 127.0.0.1:8080] [--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	addr := fs.String("addr", "127.0.0.1:8080", "网页与健康检查（/healthz）的监听地址；off 表示不监听")
-	secure := fs.Bool("secure-cookies", false, "登录 Cookie 只经 HTTPS 发送：在前面有 HTTPS 反向代理时打开")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "[--addr 127.0.0.1:8080] [--dir D] [--secure-cookies]")
+	dir := f.Dir()
+	addr := f.Check("addr", "127.0.0.1:8080", "网页与健康检查（/healthz）的监听地址 主机:端口；off 表示不监听", checkListenAddr)
+	secure := f.Bool("secure-cookies", false, "登录 Cookie 只经 HTTPS 发送：在前面有 HTTPS 反向代理时打开")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
 	log := newLogger(e.stderr)
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -75,9 +74,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if closeWeb != nil {
 			defer closeWeb()
 		}
-		ln, err := net.Listen("tcp", *addr)
+		ln, err := listen(*addr)
 		if err != nil {
-			return lingpao.Errorf(lingpao.EINVALID, "无法监听 %s（%v）：端口被占用时请换一个 --addr，或用 --addr off 不开网页。", *addr, err)
+			return err
 		}
 		srv = &http.Server{Handler: serveMux(svc, web), ReadHeaderTimeout: 10 * time.Second}
 		log.Info("网页已启动", "addr", "http://"+ln.Addr().String()+"/", "healthz", "http://"+ln.Addr().String()+"/healthz")
