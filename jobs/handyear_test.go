@@ -319,7 +319,9 @@ const handRule = "注：完成率＝实际÷目标（里程碑目标按自基数
 
 var groupHeadRow = row("县（市、区）", "目标", "实际", "完成率", "序时进度", "完成率−序时进度（百分点）", "状态", "排名", "升降")
 
-func rateHead() []string { return append(append([]string(nil), groupHeadRow...), "实际−目标（百分点）") }
+func rateHead() []string {
+	return append(append([]string(nil), groupHeadRow...), "实际−目标（百分点）")
+}
 
 // TestHandComputedYear checks every figure of the 月调度表 of September 2025 (第1版 and, after a
 // late correction, 第2版), the 季度通报 of 2025Q3 (workbook and PDF) and the 月调度表 of January
@@ -784,8 +786,8 @@ func checkExplain(t *testing.T, h *handWorkspace) {
 	col := h.cols["srdi_sme"]
 	type cell struct {
 		org, cluster, month, text, file, where string
-		carried                                 bool
-		version                                 int
+		carried                                bool
+		version                                int
 	}
 	want := []cell{
 		{"鹿泉区", "鹿泉电子信息", "2025-09", "25", "2025-09_鹿泉区（更正）.xlsx", "集群指标!" + col + "5", false, 2},
