@@ -163,6 +163,14 @@ func (c Config) Validate() error {
 	return nil
 }
 
+// ProgressOptions returns the rules of 序时进度 and status in force: the progress section with the
+// workspace's 1–2月合并.
+func (c Config) ProgressOptions() ProgressOptions {
+	o := c.Progress
+	o.MergeJanFeb = c.MergeJanFeb
+	return o
+}
+
 // Workspace folder names.
 const (
 	InboxDir    = "inbox"

@@ -32,9 +32,11 @@ func NewDataSet() *DataSet {
 	return &DataSet{values: map[dataKey]float64{}, reported: map[orgMonth]int64{}, clusters: map[orgMonth][]string{}}
 }
 
-// AddSubmission records that county org reported month m in submission id, with its values. Cluster
-// values are also summed into the county's total (cluster ""). Adding a second submission for the same
-// county and month replaces nothing: callers add only the current version.
+// AddSubmission records that county org reported month m in submission id, with its values. The
+// clusters of the values are the rows of the return; a county's total of an indicator (cluster "") is
+// the sum over them, and exists only when every row reported the indicator: a blank cell makes the
+// county's figure not reported, never a smaller sum. Adding a second submission for the same county and
+// month replaces nothing: callers add only the current version.
 func (d *DataSet) AddSubmission(org string, m Period, id int64, values []Value) {
 	om := orgMonth{org, m}
 	d.reported[om] = id
@@ -42,14 +44,34 @@ func (d *DataSet) AddSubmission(org string, m Period, id int64, values []Value) 
 	for _, c := range d.clusters[om] {
 		seen[c] = true
 	}
+	type part struct {
+		sum float64
+		n   int
+	}
+	parts := map[string]*part{}
+	var order []string
 	for _, v := range values {
 		d.values[dataKey{org, v.Cluster, v.Indicator, m}] = v.V
-		if v.Cluster != "" {
-			d.values[dataKey{org, "", v.Indicator, m}] += v.V
-			if !seen[v.Cluster] {
-				seen[v.Cluster] = true
-				d.clusters[om] = append(d.clusters[om], v.Cluster)
-			}
+		if v.Cluster == "" {
+			continue
+		}
+		if !seen[v.Cluster] {
+			seen[v.Cluster] = true
+			d.clusters[om] = append(d.clusters[om], v.Cluster)
+		}
+		p := parts[v.Indicator]
+		if p == nil {
+			p = &part{}
+			parts[v.Indicator] = p
+			order = append(order, v.Indicator)
+		}
+		p.sum += v.V
+		p.n++
+	}
+	rows := len(d.clusters[om])
+	for _, code := range order {
+		if p := parts[code]; p.n == rows {
+			d.values[dataKey{org, "", code, m}] = p.sum
 		}
 	}
 }
@@ -60,13 +82,31 @@ func (d *DataSet) Reported(org string, m Period) (int64, bool) {
 	return id, ok
 }
 
-// Get returns the value of indicator for county org (cluster "" = the county's total) in month m.
+// Get returns the value of indicator for county org (cluster "" = the county's total, present only
+// when every row of the return reported it) in month m.
 func (d *DataSet) Get(org, cluster, indicator string, m Period) (float64, bool) {
 	v, ok := d.values[dataKey{org, cluster, indicator, m}]
 	if !ok && d.base != nil {
 		return d.base.Get(org, cluster, indicator, m)
 	}
 	return v, ok
+}
+
+// Rows returns the rows (clusters) of county org's return in force for month m, in the order seen;
+// none when the county has no return for m or reported for the county as a whole.
+func (d *DataSet) Rows(org string, m Period) []string {
+	return d.clustersAt(orgMonth{org, m})
+}
+
+// Blank returns the rows of county org's return for month m that left indicator blank.
+func (d *DataSet) Blank(org, indicator string, m Period) []string {
+	var out []string
+	for _, cl := range d.Rows(org, m) {
+		if _, ok := d.Get(org, cl, indicator, m); !ok {
+			out = append(out, cl)
+		}
+	}
+	return out
 }
 
 // clustersAt returns the clusters county om.Org reported in month om.Month, through to the base of an
@@ -81,7 +121,7 @@ func (d *DataSet) clustersAt(om orgMonth) []string {
 // Actual is an indicator's value for a set of counties at one month, with what it was computed from.
 type Actual struct {
 	Value float64 `json:"value"`
-	// OK is false when no unit in scope reported the indicator: the value is unknown, not zero.
+	// OK is false when no unit in scope has a complete figure: the value is unknown, not zero.
 	OK bool `json:"ok"`
 	// Num and Den are the summed numerator and denominator of a ratio, or this year's and last year's
 	// YTD of a growth.
@@ -90,46 +130,91 @@ type Actual struct {
 	// Units is how many counties contributed; Of is how many are in scope.
 	Units int `json:"units"`
 	Of    int `json:"of"`
-	// Carried lists the counties that did not report month m and were counted with their latest
-	// earlier figure (see ActualCarried); they are included in Units.
+	// Without lists the counties in scope that contributed nothing: no return, or a return with a
+	// blank cell feeding the figure, and nothing carried forward for them.
+	Without []string `json:"without,omitempty"`
+	// Carried lists the figures counted with an earlier month's value (see ActualCarried); their
+	// counties are included in Units.
 	Carried []Carry `json:"carried,omitempty"`
-	// MergedJanFeb is set on a February flow that covers January too (1–2月合并, see DataSet.Flow).
+	// MergedJanFeb is set on a February flow that covers January too (1–2月合并, see DataSet.Flow), and
+	// on a county's January without a return under 1–2月合并 (Assess).
 	MergedJanFeb bool `json:"merged_jan_feb,omitempty"`
 }
 
-// Carry is one county counted with an earlier month's figure in an aggregate.
+// Carry is one row of a county counted in an aggregate with an earlier month's figure: the row's
+// cluster ("" for a county reporting as a whole) and the month the figure is from. Missing says the
+// county has no return for the month at all; otherwise its return left the row's cell blank.
 type Carry struct {
-	Org  string `json:"org"`
-	From Period `json:"-"`
+	Org     string `json:"org"`
+	Cluster string `json:"cluster,omitempty"`
+	From    Period `json:"-"`
+	Missing bool   `json:"missing,omitempty"`
 }
 
 // Complete reports whether every county in scope contributed.
 func (a Actual) Complete() bool { return a.OK && a.Units == a.Of }
 
-// Actual computes ind for the counties orgs at month m (one cluster when cluster is not ""), by the
-// rules of its kind (PRODUCT §4):
-//   - stock and ytd: the sum over the counties that reported it;
-//   - ratio and coverage: Σnumerator / Σdenominator over the units that reported both — never an
-//     average of the counties' ratios. Within a county the pairs are taken cluster by cluster, so a
-//     cluster that left the numerator blank does not put its denominator into the county's ratio;
-//   - growth: ΣYTD / ΣYTD(last year) − 1 over the units with both figures, cluster by cluster; last
-//     year's figure is the Prior column of the return when filled, else the stored value of the same
-//     month last year.
-func (d *DataSet) Actual(cat *Catalog, ind Indicator, orgs []string, cluster string, m Period) Actual {
-	a := Actual{Of: len(orgs)}
+// components are the indicators whose cells feed ind: itself, a ratio's numerator and denominator, a
+// growth's base and last year's column.
+func components(ind Indicator) []string {
 	switch ind.Kind {
 	case KindRatio, KindCoverage:
-		for _, org := range orgs {
-			if n, q, ok := d.pair(org, cluster, m, func(cl string) (float64, float64, bool) {
-				n, ok1 := d.Get(org, cl, ind.Numerator, m)
-				q, ok2 := d.Get(org, cl, ind.Denominator, m)
-				return n, q, ok1 && ok2
-			}); ok {
-				a.Num += n
-				a.Den += q
-				a.Units++
-			}
+		return []string{ind.Numerator, ind.Denominator}
+	case KindGrowth:
+		return []string{ind.Base, ind.Prior}
+	}
+	return []string{ind.Code}
+}
+
+// Figure returns county org's figure of ind at month m — for one cluster, or ("") the county's total —
+// as the two numbers it is made of: a ratio's numerator and denominator, a growth's YTD and last
+// year's YTD, or a stock's or flow's value (y 0). ok is false when a cell feeding it is blank or the
+// county has no return: a county's figure is complete only when every row of its return reported it.
+func (d *DataSet) Figure(ind Indicator, org, cluster string, m Period) (x, y float64, ok bool) {
+	switch ind.Kind {
+	case KindRatio, KindCoverage:
+		return d.pair(org, cluster, m, func(cl string) (float64, float64, bool) {
+			n, ok1 := d.Get(org, cl, ind.Numerator, m)
+			q, ok2 := d.Get(org, cl, ind.Denominator, m)
+			return n, q, ok1 && ok2
+		})
+	case KindGrowth:
+		return d.pair(org, cluster, m, func(cl string) (float64, float64, bool) {
+			cur, ok1 := d.Get(org, cl, ind.Base, m)
+			prev, ok2 := d.priorYTD(ind, org, cl, m)
+			return cur, prev, ok1 && ok2
+		})
+	}
+	v, ok := d.Get(org, cluster, ind.Code, m)
+	return v, 0, ok
+}
+
+// Actual computes ind for the counties orgs at month m (one cluster when cluster is not ""), by the
+// rules of its kind (PRODUCT §4), over the counties whose figure is complete (DataSet.Figure):
+//   - stock and ytd: the sum;
+//   - ratio and coverage: Σnumerator / Σdenominator — never an average of the counties' ratios; within
+//     a county the pairs are taken cluster by cluster;
+//   - growth: ΣYTD / ΣYTD(last year) − 1, cluster by cluster; last year's figure is the Prior column of
+//     the return when filled, else the stored value of the same month last year.
+func (d *DataSet) Actual(cat *Catalog, ind Indicator, orgs []string, cluster string, m Period) Actual {
+	a := Actual{Of: len(orgs)}
+	for _, org := range orgs {
+		x, y, ok := d.Figure(ind, org, cluster, m)
+		if !ok {
+			a.Without = append(a.Without, org)
+			continue
 		}
+		a.Units++
+		switch ind.Kind {
+		case KindRatio, KindCoverage, KindGrowth:
+			a.Num += x
+			a.Den += y
+		default:
+			a.Value += x
+		}
+	}
+	switch ind.Kind {
+	case KindRatio, KindCoverage:
 		if a.Units > 0 && a.Den != 0 {
 			a.OK = true
 			a.Value = a.Num / a.Den
@@ -138,90 +223,139 @@ func (d *DataSet) Actual(cat *Catalog, ind Indicator, orgs []string, cluster str
 			}
 		}
 	case KindGrowth:
-		for _, org := range orgs {
-			if cur, prev, ok := d.pair(org, cluster, m, func(cl string) (float64, float64, bool) {
-				cur, ok1 := d.Get(org, cl, ind.Base, m)
-				prev, ok2 := d.priorYTD(ind, org, cl, m)
-				return cur, prev, ok1 && ok2
-			}); ok {
-				a.Num += cur
-				a.Den += prev
-				a.Units++
-			}
-		}
 		if a.Units > 0 && a.Den != 0 {
 			a.OK = true
 			a.Value = (a.Num/a.Den - 1) * 100
 		}
 	default:
-		for _, org := range orgs {
-			if v, ok := d.Get(org, cluster, ind.Code, m); ok {
-				a.Value += v
-				a.Units++
-			}
-		}
 		a.OK = a.Units > 0
 	}
 	return a
 }
 
-// pair sums the two figures get returns over the clusters of county org that have both (when
-// cluster is "" and the county reported by cluster), else takes them for cluster itself. ok is false
-// when no cluster has both.
+// pair sums the two figures get returns over the rows of county org's return (when cluster is ""
+// and the county reported by cluster), else takes them for cluster itself. ok is false when any row
+// lacks either.
 func (d *DataSet) pair(org, cluster string, m Period, get func(cluster string) (float64, float64, bool)) (x, y float64, ok bool) {
 	cls := d.clustersAt(orgMonth{org, m})
 	if cluster != "" || len(cls) == 0 {
 		return get(cluster)
 	}
 	for _, cl := range cls {
-		if a, b, both := get(cl); both {
-			x, y, ok = x+a, y+b, true
+		a, b, both := get(cl)
+		if !both {
+			return 0, 0, false
 		}
+		x, y = x+a, y+b
 	}
-	if !ok {
-		return get("") // figures reported for the county as a whole
-	}
-	return x, y, ok
+	return x, y, true
 }
 
-// ActualCarried is Actual for an aggregate (a city or the province) in which a county that did not
-// report month m is counted with its latest earlier figure — for YTD flows only from the same year,
-// for stocks from the last twelve months — so that a city total stays comparable with the city's
-// target. It is an explicit, labelled estimate: Carried lists each such county and month, reports
-// print it, and the county's own row still says 未报送. A county with no earlier figure stays out.
+// ActualCarried is Actual for an aggregate (a city or the province) in which a county without a
+// complete figure for month m is counted with its latest earlier figures, row by row — for YTD flows
+// only from the same year, for stocks from the last twelve months — so that a city total stays
+// comparable with the city's target:
+//   - a county without a return for m: each row of its latest earlier return, with that row's latest
+//     figure;
+//   - a county whose return left a cell feeding the figure blank: that row's latest earlier figure
+//     (for a ratio or a growth the row's pair, from the latest month with both), its other rows as
+//     reported.
+//
+// It is an explicit, labelled estimate: Carried lists each row and the month it is from, reports print
+// it, and the county's own figure still says 未报送. A county with a row that has no earlier figure
+// stays out (Without).
 func (d *DataSet) ActualCarried(cat *Catalog, ind Indicator, orgs []string, cluster string, m Period) Actual {
-	codes := []string{ind.Code}
-	switch ind.Kind {
-	case KindRatio, KindCoverage:
-		codes = []string{ind.Numerator, ind.Denominator}
-	case KindGrowth:
-		codes = []string{ind.Base, ind.Prior}
-	}
 	baseKind := ind.Kind
-	if base, ok := cat.Indicator(codes[0]); ok && (ind.Kind == KindRatio || ind.Kind == KindCoverage || ind.Kind == KindGrowth) {
-		baseKind = base.Kind
+	if ind.Kind == KindRatio || ind.Kind == KindCoverage || ind.Kind == KindGrowth {
+		if base, ok := cat.Indicator(components(ind)[0]); ok {
+			baseKind = base.Kind
+		}
+	}
+	window := func(back int) (Period, bool) {
+		from := m.Add(-back)
+		return from, back <= 12 && !(baseKind == KindYTD && from.Year != m.Year)
 	}
 	var view *DataSet
 	var carried []Carry
 	for _, org := range orgs {
-		if _, ok := d.reported[orgMonth{org, m}]; ok {
+		if _, _, ok := d.Figure(ind, org, cluster, m); ok {
 			continue
 		}
-		for back := 1; back <= 12; back++ {
-			from := m.Add(-back)
-			if baseKind == KindYTD && from.Year != m.Year {
+		om := orgMonth{org, m}
+		_, missing := d.reported[om]
+		missing = !missing
+		var rows []string
+		switch {
+		case cluster != "":
+			rows = []string{cluster}
+		case !missing:
+			rows = d.clustersAt(om)
+		default:
+			for back := 1; ; back++ {
+				from, ok := window(back)
+				if !ok {
+					break
+				}
+				if _, ok := d.reported[orgMonth{org, from}]; ok {
+					rows = d.clustersAt(orgMonth{org, from})
+					if len(rows) == 0 {
+						rows = []string{""}
+					}
+					break
+				}
+			}
+		}
+		if len(rows) == 0 {
+			rows = []string{""}
+		}
+		type fill struct {
+			row  string
+			from Period
+		}
+		var fills []fill
+		complete := true
+		for _, cl := range rows {
+			if !missing {
+				if _, _, ok := d.Figure(ind, org, cl, m); ok && cl != "" {
+					continue
+				}
+			}
+			found := false
+			for back := 1; ; back++ {
+				from, ok := window(back)
+				if !ok {
+					break
+				}
+				if _, _, ok := d.Figure(ind, org, cl, from); ok {
+					fills, found = append(fills, fill{cl, from}), true
+					break
+				}
+			}
+			if !found {
+				complete = false
 				break
 			}
-			if _, ok := d.reported[orgMonth{org, from}]; !ok {
-				continue
+		}
+		if !complete || len(fills) == 0 {
+			continue
+		}
+		if view == nil {
+			view = d.overlay()
+		}
+		if missing && cluster == "" && rows[0] != "" {
+			view.clusters[om] = rows
+		}
+		for _, f := range fills {
+			view.carry(ind, org, f.row, f.from, m)
+			carried = append(carried, Carry{Org: org, Cluster: f.row, From: f.from, Missing: missing})
+		}
+		if cluster == "" && rows[0] != "" && ind.Kind != KindRatio && ind.Kind != KindCoverage && ind.Kind != KindGrowth {
+			var sum float64
+			for _, cl := range rows {
+				v, _ := view.Get(org, cl, ind.Code, m)
+				sum += v
 			}
-			if view == nil {
-				view = d.overlay()
-			}
-			if view.carry(org, from, m, cluster, codes) {
-				carried = append(carried, Carry{Org: org, From: from})
-			}
-			break
+			view.values[dataKey{org, "", ind.Code, m}] = sum
 		}
 	}
 	if view == nil {
@@ -237,25 +371,22 @@ func (d *DataSet) overlay() *DataSet {
 	return &DataSet{values: map[dataKey]float64{}, reported: d.reported, clusters: map[orgMonth][]string{}, base: d}
 }
 
-// carry copies county org's figures of codes from month `from` to month m — the county total, the
-// cluster asked for, and (for the total) every cluster, so that ratios still pair cluster by cluster.
-// It reports whether any figure was copied.
-func (d *DataSet) carry(org string, from, m Period, cluster string, codes []string) bool {
-	cls := []string{cluster}
-	if cluster == "" {
-		cls = append(cls, d.clustersAt(orgMonth{org, from})...)
-		d.clusters[orgMonth{org, m}] = d.clustersAt(orgMonth{org, from})
-	}
-	found := false
-	for _, cl := range cls {
-		for _, c := range codes {
-			if v, ok := d.Get(org, cl, c, from); ok {
-				d.values[dataKey{org, cl, c, m}] = v
-				found = true
-			}
+// carry copies row cl of county org's figure of ind from month `from` to month m: the cell, or the
+// pair of a ratio or a growth (a growth's last-year figure into its Prior column).
+func (d *DataSet) carry(ind Indicator, org, cl string, from, m Period) {
+	x, y, _ := d.Figure(ind, org, cl, from)
+	switch ind.Kind {
+	case KindRatio, KindCoverage:
+		d.values[dataKey{org, cl, ind.Numerator, m}] = x
+		d.values[dataKey{org, cl, ind.Denominator, m}] = y
+	case KindGrowth:
+		d.values[dataKey{org, cl, ind.Base, m}] = x
+		if ind.Prior != "" {
+			d.values[dataKey{org, cl, ind.Prior, m}] = y
 		}
+	default:
+		d.values[dataKey{org, cl, ind.Code, m}] = x
 	}
-	return found
 }
 
 // priorYTD returns last year's YTD of a growth's base for the same month.

@@ -13,28 +13,92 @@ func addClusters(ds *DataSet, org string, m Period, byCluster map[string]map[str
 	ds.AddSubmission(org, m, 1, vs)
 }
 
-func TestRatioPairsClusterByCluster(t *testing.T) {
+// TestBlankCellMakesCountyNotReported: a county's figure is complete only when every row of its
+// return reported it. 元氏县 leaving 专精特新 blank in one of its two clusters is 未报送 for that
+// indicator — not the other cluster's 21 — and the city, without carrying forward, leaves it out.
+func TestBlankCellMakesCountyNotReported(t *testing.T) {
 	cat := testCatalog(t)
+	stock, _ := cat.Indicator("stock")
 	ratio, _ := cat.Indicator("ratio")
 	sep := MonthOf(2025, 9)
 	ds := NewDataSet()
-	// 甲县 has two clusters; the second left R&D blank. Its ratio is 1/10 = 10%, not 1/(10+90) = 1%.
-	addClusters(ds, "A", sep, map[string]map[string]float64{"A-1": {"rnd": 1, "rev": 10}, "A-2": {"rev": 90}})
-	addClusters(ds, "B", sep, map[string]map[string]float64{"B-1": {"rnd": 3, "rev": 30}})
-	if a := ds.Actual(cat, ratio, []string{"A"}, "", sep); !near(a.Value, 10) || a.Num != 1 || a.Den != 10 {
-		t.Errorf("甲县 ratio = %+v, want 10%% (1/10)", a)
+	addClusters(ds, "A", sep, map[string]map[string]float64{"A-1": {"stock": 21, "rnd": 1, "rev": 10}, "A-2": {"rev": 90}})
+	addClusters(ds, "B", sep, map[string]map[string]float64{"B-1": {"stock": 30, "rnd": 3, "rev": 30}})
+	if a := ds.Actual(cat, stock, []string{"A"}, "", sep); a.OK {
+		t.Errorf("甲县 stock with a blank cell = %+v, want not reported (not 21)", a)
 	}
-	// The city: (1+3)/(10+30) = 10%.
-	if a := ds.Actual(cat, ratio, []string{"A", "B"}, "", sep); !near(a.Value, 10) || a.Units != 2 {
-		t.Errorf("city ratio = %+v, want 10%% from 2 counties", a)
+	if v, ok := ds.Get("A", "", "stock", sep); ok {
+		t.Errorf("甲县 total stock = %v, want none", v)
 	}
-	// One cluster alone.
-	if a := ds.Actual(cat, ratio, []string{"A"}, "A-2", sep); a.OK {
-		t.Errorf("A-2 ratio = %+v, want not reported", a)
+	if got := ds.Blank("A", "stock", sep); len(got) != 1 || got[0] != "A-2" {
+		t.Errorf("blank rows = %v, want [A-2]", got)
 	}
-	// The county total of a stock still sums what was reported.
+	// The rows that reported keep their figures; a complete indicator still sums: 10 + 90.
+	if v, ok := ds.Get("A", "A-1", "stock", sep); !ok || v != 21 {
+		t.Errorf("A-1 stock = %v %v, want 21", v, ok)
+	}
 	if v, _ := ds.Get("A", "", "rev", sep); v != 100 {
 		t.Errorf("甲县 revenue = %v, want 100", v)
+	}
+	// A ratio with a blank numerator in one row: 未报送, not 1/10 nor 1/100.
+	if a := ds.Actual(cat, ratio, []string{"A"}, "", sep); a.OK {
+		t.Errorf("甲县 ratio = %+v, want not reported", a)
+	}
+	// The city without carrying forward: 乙县 only, 甲县 named as without a figure.
+	a := ds.Actual(cat, stock, []string{"A", "B"}, "", sep)
+	if !a.OK || a.Value != 30 || a.Units != 1 || len(a.Without) != 1 || a.Without[0] != "A" {
+		t.Errorf("city stock = %+v, want 30 from 乙县, 甲县 without", a)
+	}
+	if a := ds.Actual(cat, ratio, []string{"A", "B"}, "", sep); !near(a.Value, 10) || a.Units != 1 {
+		t.Errorf("city ratio = %+v, want 3/30 = 10%% from 乙县", a)
+	}
+}
+
+// TestCarryBlankCell: in a city total, a blank cell is counted with that cell's latest earlier figure
+// and named; the county's other row counts as reported. 甲县: A-1 21 (September) + A-2 20 (August) +
+// 乙县 30 = 71.
+func TestCarryBlankCell(t *testing.T) {
+	cat := testCatalog(t)
+	stock, _ := cat.Indicator("stock")
+	ytd, _ := cat.Indicator("ytd")
+	ratio, _ := cat.Indicator("ratio")
+	jul, aug, sep := MonthOf(2025, 7), MonthOf(2025, 8), MonthOf(2025, 9)
+	ds := NewDataSet()
+	addClusters(ds, "A", jul, map[string]map[string]float64{"A-1": {"stock": 19, "ytd": 4, "rnd": 1, "rev": 9}, "A-2": {"stock": 18, "ytd": 2, "rnd": 2, "rev": 80}})
+	addClusters(ds, "A", aug, map[string]map[string]float64{"A-1": {"stock": 20, "ytd": 5}, "A-2": {"stock": 20, "rnd": 5, "rev": 85}})
+	addClusters(ds, "A", sep, map[string]map[string]float64{"A-1": {"stock": 21, "ytd": 6, "rnd": 1, "rev": 10}, "A-2": {"rev": 90}})
+	addClusters(ds, "B", sep, map[string]map[string]float64{"B-1": {"stock": 30, "ytd": 7, "rnd": 3, "rev": 30}})
+	orgs := []string{"A", "B"}
+	a := ds.ActualCarried(cat, stock, orgs, "", sep)
+	if !a.OK || a.Value != 71 || a.Units != 2 || len(a.Carried) != 1 {
+		t.Fatalf("city stock = %+v, want 21 + 20 + 30 = 71 with A-2 carried", a)
+	}
+	if c := a.Carried[0]; c.Org != "A" || c.Cluster != "A-2" || c.From != aug || c.Missing {
+		t.Errorf("carry = %+v, want A-2 from August (blank cell)", c)
+	}
+	// A-2's flow cell was blank in August and September: its July figure, 2 (same year): 6 + 2 + 7.
+	if a := ds.ActualCarried(cat, ytd, orgs, "", sep); a.Value != 15 || a.Carried[0].From != jul {
+		t.Errorf("city ytd = %+v, want 6 + 2 (July) + 7 = 15", a)
+	}
+	// A ratio carries the row's pair from its latest month with both: A-2 (5, 85) of August:
+	// (1 + 5 + 3) / (10 + 85 + 30).
+	if a := ds.ActualCarried(cat, ratio, orgs, "", sep); !near(a.Value, 9.0/125*100) || a.Carried[0].From != aug {
+		t.Errorf("city ratio = %+v, want 9/125", a)
+	}
+	// The county's own figure is still 未报送, and the data set is unchanged.
+	if _, ok := ds.Get("A", "", "stock", sep); ok {
+		t.Error("ActualCarried completed the county's own figure")
+	}
+	if _, ok := ds.Get("A", "A-2", "stock", sep); ok {
+		t.Error("ActualCarried wrote into the data set")
+	}
+	// A YTD cell blank since January has nothing of the same year to carry: 甲县 stays out.
+	ds2 := NewDataSet()
+	addClusters(ds2, "A", MonthOf(2024, 12), map[string]map[string]float64{"A-1": {"ytd": 30}, "A-2": {"ytd": 9}})
+	addClusters(ds2, "A", MonthOf(2025, 1), map[string]map[string]float64{"A-1": {"ytd": 3}, "A-2": {"stock": 1}})
+	addClusters(ds2, "B", MonthOf(2025, 1), map[string]map[string]float64{"B-1": {"ytd": 2}})
+	if a := ds2.ActualCarried(cat, ytd, orgs, "", MonthOf(2025, 1)); a.Value != 2 || a.Units != 1 || len(a.Without) != 1 || len(a.Carried) != 0 {
+		t.Errorf("January ytd = %+v, want 乙县's 2 only", a)
 	}
 }
 
@@ -50,11 +114,11 @@ func TestGrowthClusterByCluster(t *testing.T) {
 	if a := ds.Actual(cat, g, []string{"A"}, "", sep); !near(a.Value, (101.0/90-1)*100) || a.Num != 101 || a.Den != 90 {
 		t.Errorf("growth = %+v, want %v", a, (101.0/90-1)*100)
 	}
-	// A cluster without either figure of last year stays out of both sums.
+	// A row without either figure of last year makes the county's growth not reported — not 55/50.
 	ds2 := NewDataSet()
 	addClusters(ds2, "A", sep, map[string]map[string]float64{"A-1": {"rev": 55, "rev_ly": 50}, "A-2": {"rev": 46}})
-	if a := ds2.Actual(cat, g, []string{"A"}, "", sep); !near(a.Value, 10) {
-		t.Errorf("growth without A-2's history = %v, want 10%% (55/50)", a.Value)
+	if a := ds2.Actual(cat, g, []string{"A"}, "", sep); a.OK {
+		t.Errorf("growth without A-2's history = %+v, want not reported", a)
 	}
 	// Nothing from last year at all: unknown, not zero.
 	ds3 := NewDataSet()
@@ -69,12 +133,12 @@ func TestCarriedRatioKeepsClusterPairs(t *testing.T) {
 	ratio, _ := cat.Indicator("ratio")
 	aug, sep := MonthOf(2025, 8), MonthOf(2025, 9)
 	ds := NewDataSet()
-	addClusters(ds, "A", aug, map[string]map[string]float64{"A-1": {"rnd": 1, "rev": 10}, "A-2": {"rev": 90}})
+	addClusters(ds, "A", aug, map[string]map[string]float64{"A-1": {"rnd": 1, "rev": 10}, "A-2": {"rnd": 2, "rev": 90}})
 	addClusters(ds, "B", sep, map[string]map[string]float64{"B-1": {"rnd": 3, "rev": 30}})
-	// 甲县 is carried from August, pair by pair: (1 + 3) / (10 + 30) = 10%.
+	// 甲县 sent no September return: carried from August, pair by pair: (1 + 2 + 3) / (10 + 90 + 30).
 	a := ds.ActualCarried(cat, ratio, []string{"A", "B"}, "", sep)
-	if !near(a.Value, 10) || len(a.Carried) != 1 || a.Carried[0].Org != "A" {
-		t.Errorf("carried ratio = %+v, want 10%% with 甲县 carried", a)
+	if !near(a.Value, 6.0/130*100) || len(a.Carried) != 2 || a.Carried[0].Org != "A" || !a.Carried[0].Missing {
+		t.Errorf("carried ratio = %+v, want 6/130 with 甲县's two rows carried", a)
 	}
 	// Carrying did not change the data set itself.
 	if _, ok := ds.Get("A", "A-1", "rnd", sep); ok {

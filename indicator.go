@@ -1,6 +1,9 @@
 package lingpao
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Kind is how an indicator's values behave over time and across units. It decides aggregation
 // (PRODUCT §4); most spreadsheet automation gets it wrong.
@@ -109,9 +112,10 @@ func (ind Indicator) Format(v float64) string {
 	return FormatNumber(v, ind.Decimals) + ind.Unit
 }
 
-// FormatNumber formats v with d decimals and thousands separators.
+// FormatNumber formats v with d decimals and thousands separators, rounded half away from zero
+// (Round): 15.05 prints 15.1.
 func FormatNumber(v float64, d int) string {
-	s := fmt.Sprintf("%.*f", d, v)
+	s := fmt.Sprintf("%.*f", d, Round(v, d))
 	neg := false
 	if s[0] == '-' {
 		neg, s = true, s[1:]
@@ -145,4 +149,21 @@ func trimZeros(s string) string {
 		return "0"
 	}
 	return s
+}
+
+// Round rounds v to d decimals half away from zero, on the decimal value a person reads rather than
+// on its binary approximation: 15.05 (binary 15.04999…) is 15.1, −15.05 is −15.1, 2.675 is 2.68. Every
+// figure is printed so (FormatNumber), and status, ranks and scores are decided on the figures so
+// printed.
+func Round(v float64, d int) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return v
+	}
+	p := math.Pow(10, float64(d))
+	x := v * p
+	if math.Abs(x) < 1e9 {
+		// Clear the binary noise far below the digit that decides: 150.49999999999997 is 150.5.
+		x = math.Round(x*1e6) / 1e6
+	}
+	return math.Round(x) / p
 }

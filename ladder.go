@@ -105,9 +105,9 @@ type Observation struct {
 	Note string `json:"note"`
 }
 
-// ObserveAssessment is the performance ladder's observation of one month: 滞后 and 严重滞后 strike
-// (only 严重滞后 with FarBehindOnly), 基本同步 and 超序时 clear, no target clears (the ladder ends with
-// the target), and 未报送 holds.
+// ObserveAssessment is the performance ladder's observation of one month, on the gap as printed:
+// 滞后 and 严重滞后 strike (only 严重滞后 with FarBehindOnly), 基本同步 and 超序时 clear, no target
+// clears (the ladder ends with the task), and 未报送 (a blank cell too) and 1–2月合并 hold.
 func (o LadderOptions) ObserveAssessment(m Period, a Assessment) Observation {
 	ob := Observation{Month: m, State: string(a.Status)}
 	if a.Measured() {
@@ -128,6 +128,8 @@ func (o LadderOptions) ObserveAssessment(m Period, a Assessment) Observation {
 		ob.Tally, ob.Note = Clear, fmt.Sprintf("与序时进度基本同步（偏差%s个百分点）", signed(a.Gap))
 	case StatusNoTarget:
 		ob.Tally, ob.Note = Clear, "已无适用的目标任务"
+	case StatusMerged:
+		ob.Tally, ob.Note = Hold, "1–2月合并报送，1月不单独考核"
 	default:
 		ob.Tally, ob.Note = Hold, "未报送"
 	}

@@ -16,7 +16,9 @@ const (
 	StatusBehind    Status = "behind"     // 滞后
 	StatusFarBehind Status = "far_behind" // 严重滞后
 	StatusMissing   Status = "missing"    // 未报送
-	StatusNoTarget  Status = "no_target"  // 无任务: no target, or an allocation of zero
+	StatusNoTarget  Status = "no_target"  // 无任务: no target, an allocation of zero, or nothing to add
+	// StatusMerged is a January not reported on its own under 1–2月合并: the February return covers it.
+	StatusMerged Status = "merged" // 1–2月合并
 )
 
 // Label returns the Chinese name of the status.
@@ -34,6 +36,8 @@ func (s Status) Label() string {
 		return "未报送"
 	case StatusNoTarget:
 		return "无任务"
+	case StatusMerged:
+		return "1–2月合并"
 	}
 	return string(s)
 }
@@ -51,10 +55,11 @@ type Thresholds struct {
 // DefaultThresholds are ±5 and −15 percentage points.
 func DefaultThresholds() Thresholds { return Thresholds{OnTrack: 5, FarBehind: 15} }
 
-// Classify returns the status of a gap in percentage points. The bands are closed toward 基本同步:
+// Classify returns the status of a gap in percentage points, as printed: rounded to one decimal half
+// away from zero (Round), so that −15.04 (printed −15.0) is 滞后. The bands are closed toward 基本同步:
 // exactly +5 and −5 are 基本同步, exactly −15 is 滞后.
 func (th Thresholds) Classify(gapPP float64) Status {
-	g := roundTo(gapPP, 6) // 0.80−0.75 is 0.0500000000004 in binary; compare what a person would.
+	g := Round(gapPP, GapDecimals)
 	switch {
 	case g > th.OnTrack:
 		return StatusAhead
@@ -65,6 +70,9 @@ func (th Thresholds) Classify(gapPP float64) Status {
 	}
 	return StatusFarBehind
 }
+
+// GapDecimals is how many decimals a gap is printed with — and decided on.
+const GapDecimals = 1
 
 func roundTo(v float64, d int) float64 {
 	p := math.Pow(10, float64(d))
@@ -83,6 +91,10 @@ type ProgressOptions struct {
 	// earlier figure, labelled as such (DataSet.ActualCarried). Off, aggregates sum only what was
 	// reported for the month.
 	CarryForward bool `yaml:"carry_forward" json:"carry_forward"`
+	// MergeJanFeb is the workspace's 1–2月合并 (Config.MergeJanFeb, set by Config.ProgressOptions):
+	// January is not expected — its 序时进度 is 0 and February's counts both months — and a county
+	// without a January return is 1–2月合并, not 未报送.
+	MergeJanFeb bool `yaml:"-" json:"merge_jan_feb"`
 }
 
 // DefaultProgressOptions returns ±5/−15 pp bands and no seasonal weights.
@@ -150,9 +162,12 @@ func preferTarget(a, b Target) bool {
 }
 
 // yearShare is the share of a year's flow expected by the end of month n (1–12): n/12, or the
-// cumulative seasonal weights when 12 are given with a positive sum. 1–2月合并 changes nothing here: a
-// February figure covers two months and is expected to hold two months' share.
-func yearShare(n int, weights []float64) float64 {
+// cumulative seasonal weights when 12 are given with a positive sum. With 1–2月合并 January is not
+// expected (0); February's figure covers two months and is expected to hold both months' share.
+func yearShare(n int, weights []float64, mergeJanFeb bool) float64 {
+	if mergeJanFeb && n == 1 {
+		return 0
+	}
 	if len(weights) == 12 {
 		var done, all float64
 		for i, w := range weights {
@@ -177,10 +192,13 @@ func yearShare(n int, weights []float64) float64 {
 //   - milestone with a start: linear in time from Start to the end of the due day — measured together
 //     with a baseline (Assess); without a start the milestone is a level to hold now: 1;
 //   - rate and growth: 1 — the target applies at every date.
-func ExpectedProgress(t Target, m Period, weights []float64) float64 {
+//
+// With mergeJanFeb (1–2月合并) January does not count as elapsed: an annual flow expects 0 of the year
+// in January, and a milestone's line stands where it stood at the end of December.
+func ExpectedProgress(t Target, m Period, weights []float64, mergeJanFeb bool) float64 {
 	switch t.Form {
 	case FormAnnual:
-		return yearShare(m.N, weights)
+		return yearShare(m.N, weights, mergeJanFeb)
 	case FormCumulative:
 		if t.Start.IsZero() || !t.Due.After(t.Start) {
 			return 1
@@ -188,23 +206,28 @@ func ExpectedProgress(t Target, m Period, weights []float64) float64 {
 		s, d := t.Start.In(Beijing), t.Due.In(Beijing)
 		if s.Month() == 1 && s.Day() == 1 && d.Month() == 12 && d.Day() == 31 {
 			years := float64(d.Year() - s.Year() + 1)
-			done := float64(m.Year-s.Year()) + yearShare(m.N, weights)
+			done := float64(m.Year-s.Year()) + yearShare(m.N, weights, mergeJanFeb)
 			return clamp01(done / years)
 		}
-		return linearProgress(t, m)
+		return linearProgress(t, m, mergeJanFeb)
 	case FormMilestone:
 		if t.Start.IsZero() || !t.Due.After(t.Start) {
 			return 1
 		}
-		return linearProgress(t, m)
+		return linearProgress(t, m, mergeJanFeb)
 	}
 	return 1
 }
 
-// linearProgress is the share of the time from t.Start to the end of t.Due elapsed by the end of m.
-func linearProgress(t Target, m Period) float64 {
+// linearProgress is the share of the time from t.Start to the end of t.Due elapsed by the end of m
+// (by its start, for a January under 1–2月合并).
+func linearProgress(t Target, m Period, mergeJanFeb bool) float64 {
 	due := t.Due.AddDate(0, 0, 1) // due by the end of the due day
-	return clamp01(monthsBetween(t.Start, m.End()) / monthsBetween(t.Start, due))
+	at := m.End()
+	if mergeJanFeb && m.N == 1 {
+		at = m.Start()
+	}
+	return clamp01(monthsBetween(t.Start, at) / monthsBetween(t.Start, due))
 }
 
 func clamp01(f float64) float64 { return math.Max(0, math.Min(1, f)) }
@@ -273,7 +296,9 @@ type Assessment struct {
 	// (the value reported the month before the target's start).
 	Baseline     *float64 `json:"baseline,omitempty"`
 	BaselineFrom string   `json:"baseline_from,omitempty"`
-	// Completion and Expected are fractions; Gap is (Completion − Expected) in percentage points.
+	// Completion and Expected are fractions; Gap is (Completion − Expected) in percentage points as
+	// printed — rounded to GapDecimals, half away from zero — which status, ranks, scores and the
+	// ladder are decided on.
 	Completion float64 `json:"completion,omitempty"`
 	Expected   float64 `json:"expected,omitempty"`
 	Gap        float64 `json:"gap,omitempty"`
@@ -285,11 +310,14 @@ type Assessment struct {
 }
 
 // HasTask reports whether the unit has a task for the indicator: a target that is not an allocation of
-// zero.
+// zero, nor a milestone with nothing to add.
 func (a Assessment) HasTask() bool { return a.HasTarget && a.Status != StatusNoTarget }
 
-// Measured reports whether the assessment has an actual value and a target.
-func (a Assessment) Measured() bool { return a.Status != StatusMissing && a.Status != StatusNoTarget }
+// Measured reports whether the assessment has an actual value and a task: it is ranked, scored and
+// moves the ladder.
+func (a Assessment) Measured() bool {
+	return a.Status != StatusMissing && a.Status != StatusNoTarget && a.Status != StatusMerged
+}
 
 // Assess computes the assessment of org (a county, or a city/province rolled up from its counties)
 // for indicator ind over period p, measured at p's last month (PRODUCT §7.1):
@@ -300,8 +328,10 @@ func (a Assessment) Measured() bool { return a.Status != StatusMissing && a.Stat
 //     the target's start (every plan year's December YTD, plus this year's);
 //   - a milestone with a start but no baseline takes its baseline from the data of the month before
 //     the start, when every unit reported it; without any baseline it is a level to hold (expected 1);
-//   - completion, 序时进度, gap in percentage points and status; 未报送 (nothing reported) is its own
-//     status and never a zero; no target is StatusNoTarget.
+//   - completion, 序时进度, gap in percentage points (as printed) and status; 未报送 (no return, or a
+//     blank cell feeding the figure) is its own status and never a zero; a January without a return
+//     under 1–2月合并 is StatusMerged; no target, an allocation of zero and a milestone whose target
+//     adds nothing to its baseline are StatusNoTarget.
 func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt ProgressOptions) Assessment {
 	m := p.LastMonth()
 	orgs := countyCodes(cat, org)
@@ -320,6 +350,9 @@ func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt 
 		as.Actual = cumulativeFlow(as.Actual, t.Start, m, actual)
 	}
 	switch {
+	case !as.Actual.OK && !carry && opt.MergeJanFeb && m.N == 1 && p.Kind == Month && !reported(ds, orgs, m):
+		as.Status = StatusMerged
+		as.Actual.MergedJanFeb = true // kept when no task overrides the status: the figure reads 1–2月合并
 	case !as.Actual.OK:
 		as.Status = StatusMissing
 	case !ok:
@@ -350,12 +383,18 @@ func Assess(cat *Catalog, ds *DataSet, org string, ind Indicator, p Period, opt 
 			}
 		}
 	}
-	as.Expected = ExpectedProgress(t, m, opt.Seasonal[ind.Code])
+	if as.Baseline != nil && nothingToAdd(t.Bar(), *as.Baseline, ind) {
+		// The target adds nothing to what the unit had at the start: there is no task to rank or
+		// score (a county's 2025 share equal to its 2023 share).
+		as.Status = StatusNoTarget
+		return as
+	}
+	as.Expected = ExpectedProgress(t, m, opt.Seasonal[ind.Code], opt.MergeJanFeb)
 	if !as.Actual.OK {
 		return as
 	}
 	as.Completion = Completion(t, ind, as.Actual.Value)
-	as.Gap = (as.Completion - as.Expected) * 100
+	as.Gap = Round((as.Completion-as.Expected)*100, GapDecimals)
 	as.Status = opt.Thresholds.Classify(as.Gap)
 	if ind.LowerIsBetter {
 		as.Met = t.MetLowerIsBetter(as.Actual.Value)
@@ -372,6 +411,27 @@ func zeroTask(t Target, ind Indicator) bool {
 		return false
 	}
 	return t.Bar() == 0 && (t.Max == nil || *t.Max == 0) && t.Baseline == nil
+}
+
+// nothingToAdd reports whether a milestone bar asks nothing beyond its baseline.
+func nothingToAdd(bar, baseline float64, ind Indicator) bool {
+	if ind.IsRatio() || ind.Kind == KindGrowth {
+		return false
+	}
+	if ind.LowerIsBetter {
+		return roundTo(bar, 6) >= roundTo(baseline, 6)
+	}
+	return roundTo(bar, 6) <= roundTo(baseline, 6)
+}
+
+// reported reports whether any of the counties orgs has a return in force for month m.
+func reported(ds *DataSet, orgs []string, m Period) bool {
+	for _, o := range orgs {
+		if _, ok := ds.Reported(o, m); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // countyCodes returns the codes of the counties under org (org itself for a county).

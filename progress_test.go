@@ -109,7 +109,7 @@ func TestExpectedProgress(t *testing.T) {
 		{"rate applies at every date", Target{Form: FormRate}, MonthOf(2025, 3), nil, 1},
 	}
 	for _, tt := range tests {
-		if got := ExpectedProgress(tt.t, tt.m, tt.w); !near(got, tt.want) {
+		if got := ExpectedProgress(tt.t, tt.m, tt.w, false); !near(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -143,9 +143,13 @@ func TestClassifyBoundaries(t *testing.T) {
 		gap  float64
 		want Status
 	}{
-		{5.0001, StatusAhead}, {5, StatusOnTrack}, {0, StatusOnTrack}, {-5, StatusOnTrack},
-		{-5.0001, StatusBehind}, {-15, StatusBehind}, {-15.0001, StatusFarBehind},
+		{5.1, StatusAhead}, {5, StatusOnTrack}, {0, StatusOnTrack}, {-5, StatusOnTrack},
+		{-5.1, StatusBehind}, {-15, StatusBehind}, {-15.1, StatusFarBehind},
 		{(0.80 - 0.75) * 100, StatusOnTrack}, // 5.000000000000004 in binary: still exactly +5
+		// Decided on the gap as printed, one decimal half away from zero: −15.02 prints −15.0 and is
+		// 滞后; −15.05 prints −15.1 and is 严重滞后; +5.04 prints +5.0; +5.05 prints +5.1.
+		{-15.02, StatusBehind}, {-15.0499, StatusBehind}, {-15.05, StatusFarBehind}, {-5.04, StatusOnTrack}, {-5.05, StatusBehind},
+		{5.04, StatusOnTrack}, {5.05, StatusAhead}, {5.0001, StatusOnTrack},
 	}
 	for _, tt := range tests {
 		if got := th.Classify(tt.gap); got != tt.want {
@@ -287,8 +291,8 @@ func TestAssessFormsAndBoundaries(t *testing.T) {
 		{"milestone +5: (722−500)/240 = 0.925", chained, "stock", sep25, []point{{sep25, map[string]float64{"stock": 722}}}, 0.925, 0.875, 5, StatusOnTrack, false},
 		{"milestone −5: (698−500)/240 = 0.825", chained, "stock", sep25, []point{{sep25, map[string]float64{"stock": 698}}}, 0.825, 0.875, -5, StatusOnTrack, false},
 		{"milestone −15: (674−500)/240 = 0.725", chained, "stock", sep25, []point{{sep25, map[string]float64{"stock": 674}}}, 0.725, 0.875, -15, StatusBehind, false},
-		{"milestone below −15: (673−500)/240", chained, "stock", sep25, []point{{sep25, map[string]float64{"stock": 673}}}, 173.0 / 240, 0.875, (173.0/240 - 0.875) * 100, StatusFarBehind, false},
-		{"milestone ahead: (760−500)/240", chained, "stock", sep25, []point{{sep25, map[string]float64{"stock": 760}}}, 260.0 / 240, 0.875, (260.0/240 - 0.875) * 100, StatusAhead, true},
+		{"milestone below −15: (673−500)/240", chained, "stock", sep25, []point{{sep25, map[string]float64{"stock": 673}}}, 173.0 / 240, 0.875, -15.4, StatusFarBehind, false},
+		{"milestone ahead: (760−500)/240", chained, "stock", sep25, []point{{sep25, map[string]float64{"stock": 760}}}, 260.0 / 240, 0.875, 20.8, StatusAhead, true},
 		// Cumulative 60 over 2025–2027: September 2026 expects (1 + 9/12) / 3 = 0.583333; the flow is
 		// December 2025's YTD 20 plus September 2026's YTD.
 		{"cumulative +5: (20+18)/60", cumul, "ytd", sep26, []point{{MonthOf(2025, 12), map[string]float64{"ytd": 20}}, {sep26, map[string]float64{"ytd": 18}}}, 38.0 / 60, 1.75 / 3, 5, StatusOnTrack, false},
@@ -303,7 +307,7 @@ func TestAssessFormsAndBoundaries(t *testing.T) {
 		// Growth 8% 左右: (106.8/100 − 1) = 6.8% → 0.85; 7.6% is 95% of 8, which 左右 meets.
 		{"growth −15: 6.8% of 8%", growth, "growth", sep25, []point{{sep25, map[string]float64{"rev": 106.8, "rev_ly": 100}}}, 0.85, 1, -15, StatusBehind, false},
 		{"growth about, −5: 7.6% meets 8%左右", growth, "growth", sep25, []point{{sep25, map[string]float64{"rev": 107.6, "rev_ly": 100}}}, 0.95, 1, -5, StatusOnTrack, true},
-		{"growth about, 7.5% does not", growth, "growth", sep25, []point{{sep25, map[string]float64{"rev": 107.5, "rev_ly": 100}}}, 7.5 / 8, 1, (7.5/8 - 1) * 100, StatusBehind, false},
+		{"growth about, 7.5% does not", growth, "growth", sep25, []point{{sep25, map[string]float64{"rev": 107.5, "rev_ly": 100}}}, 7.5 / 8, 1, -6.3, StatusBehind, false},
 		// Range 8至10 without a start: a level judged at its lower end 8, expected 1.
 		{"range: 8 meets 8至10", rng, "listed", sep25, []point{{sep25, map[string]float64{"listed": 8}}}, 1, 1, 0, StatusOnTrack, true},
 		{"range: 6.8 is −15", rng, "listed", sep25, []point{{sep25, map[string]float64{"listed": 6.8}}}, 0.85, 1, -15, StatusBehind, false},
@@ -326,7 +330,7 @@ func TestAssessFormsAndBoundaries(t *testing.T) {
 		}
 		ind, _ := cat.Indicator(tt.ind)
 		got := Assess(cat, ds, "A", ind, tt.m, DefaultProgressOptions())
-		if !near(got.Completion, tt.completion) || !near(got.Expected, tt.expected) || math.Abs(got.Gap-tt.gap) > 1e-9 || got.Status != tt.status || got.Met != tt.met {
+		if math.Abs(got.Completion-tt.completion) > 1e-12 || !near(got.Expected, tt.expected) || math.Abs(got.Gap-tt.gap) > 1e-9 || got.Status != tt.status || got.Met != tt.met {
 			t.Errorf("%s: got completion %v expected %v gap %v status %s met %v; want %v %v %v %s %v",
 				tt.name, got.Completion, got.Expected, got.Gap, got.Status, got.Met, tt.completion, tt.expected, tt.gap, tt.status, tt.met)
 		}
@@ -359,7 +363,7 @@ func TestExpectedProgressForms(t *testing.T) {
 		{"growth", Target{Form: FormGrowth}, MonthOf(2025, 3), nil, 1},
 	}
 	for _, tt := range tests {
-		if got := ExpectedProgress(tt.t, tt.m, tt.w); !near(got, tt.want) {
+		if got := ExpectedProgress(tt.t, tt.m, tt.w, false); !near(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -547,5 +551,132 @@ func TestZeroAllocationIsNoTask(t *testing.T) {
 	}
 	if StatusNoTarget.Label() != "无任务" {
 		t.Errorf("label %q", StatusNoTarget.Label())
+	}
+}
+
+// TestJanuaryUnderMergeJanFeb: with 1–2月合并 January is not expected. A county that files January
+// with nothing done yet is on schedule (序时进度 0, not 1/12 — which made it 滞后 and put it on the
+// ladder); a county that merged reads 1–2月合并, holds its ladder and is not ranked; a milestone's
+// line stands where it stood in December; February counts two months.
+func TestJanuaryUnderMergeJanFeb(t *testing.T) {
+	cat := testCatalog(t)
+	cat.Targets = []Target{
+		{ID: "a", Org: "A", Indicator: "ytd", Form: FormAnnual, Comp: CompReach, Value: fp(120), FromYear: 2025, ToYear: 2025, Due: date("2025-12-31")},
+		{ID: "b", Org: "B", Indicator: "ytd", Form: FormAnnual, Comp: CompReach, Value: fp(60), FromYear: 2025, ToYear: 2025, Due: date("2025-12-31")},
+		{ID: "ms", Org: "A", Indicator: "stock", Form: FormMilestone, Comp: CompReach, Value: fp(740), Baseline: fp(500), Start: date("2024-01-01"), Due: date("2025-12-31")},
+	}
+	jan, feb := MonthOf(2025, 1), MonthOf(2025, 2)
+	ds := NewDataSet()
+	add(ds, "A", jan, map[string]float64{"ytd": 0, "stock": 620})
+	add(ds, "A", feb, map[string]float64{"ytd": 20, "stock": 625})
+	add(ds, "B", feb, map[string]float64{"ytd": 10})
+	opt := DefaultProgressOptions()
+	opt.MergeJanFeb = true
+	ytd, _ := cat.Indicator("ytd")
+	stock, _ := cat.Indicator("stock")
+
+	a := Assess(cat, ds, "A", ytd, jan, opt)
+	if a.Expected != 0 || a.Gap != 0 || a.Status != StatusOnTrack {
+		t.Errorf("甲县 January: expected %v gap %v %s, want 0, 0, 基本同步", a.Expected, a.Gap, a.Status)
+	}
+	if ob := opt.Thresholds; ob.Classify(a.Gap).Lagging() {
+		t.Error("a January filed on time is lagging")
+	}
+	b := Assess(cat, ds, "B", ytd, jan, opt)
+	if b.Status != StatusMerged || b.Status.Label() != "1–2月合并" || b.Measured() {
+		t.Errorf("乙县 January: %s (%s), measured %v; want 1–2月合并, not measured", b.Status, b.Status.Label(), b.Measured())
+	}
+	if ob := DefaultLadderOptions().ObserveAssessment(jan, b); ob.Tally != Hold {
+		t.Errorf("乙县 January moves the ladder: %+v", ob)
+	}
+	rows := []Assessment{a, b}
+	RankAssessments(rows)
+	if rows[1].Rank != 0 {
+		t.Errorf("乙县 ranked %d in January", rows[1].Rank)
+	}
+	// The milestone 500 → 740 (2024-01-01 to 2025-12-31): January 2025 stands at December's 12/24.
+	if s := Assess(cat, ds, "A", stock, jan, opt); !near(s.Expected, 0.5) || !near(s.Completion, 0.5) || s.Gap != 0 {
+		t.Errorf("甲县 stock January: expected %v completion %v gap %v, want 0.5, 0.5, 0", s.Expected, s.Completion, s.Gap)
+	}
+	// February: two months of twelve; 20 of 120 is on schedule.
+	if f := Assess(cat, ds, "A", ytd, feb, opt); !near(f.Expected, 2.0/12) || f.Gap != 0 {
+		t.Errorf("甲县 February: expected %v gap %v, want 2/12, 0", f.Expected, f.Gap)
+	}
+	// Without 1–2月合并 January is a month like the others, and a missing return is 未报送.
+	opt.MergeJanFeb = false
+	if a := Assess(cat, ds, "A", ytd, jan, opt); !near(a.Expected, 1.0/12) || a.Status != StatusBehind {
+		t.Errorf("甲县 January without merging: expected %v %s, want 1/12 滞后", a.Expected, a.Status)
+	}
+	if b := Assess(cat, ds, "B", ytd, jan, opt); b.Status != StatusMissing {
+		t.Errorf("乙县 January without merging: %s, want 未报送", b.Status)
+	}
+}
+
+// TestStatusOnPrintedGap: status, ranks and the ladder are decided on the gap as printed. 599.8 of
+// 1,000 in September: 59.98% against 75%, a gap of −15.02 printed −15.0 — 滞后, not 严重滞后.
+func TestStatusOnPrintedGap(t *testing.T) {
+	cat := testCatalog(t)
+	cat.Targets = []Target{{ID: "a", Org: "A", Indicator: "ytd", Form: FormAnnual, Comp: CompReach, Value: fp(1000), FromYear: 2025, ToYear: 2025, Due: date("2025-12-31")}}
+	sep := MonthOf(2025, 9)
+	ds := NewDataSet()
+	add(ds, "A", sep, map[string]float64{"ytd": 599.8})
+	ytd, _ := cat.Indicator("ytd")
+	a := Assess(cat, ds, "A", ytd, sep, DefaultProgressOptions())
+	if a.Gap != -15 || a.Status != StatusBehind {
+		t.Errorf("gap %v %s, want −15.0 滞后", a.Gap, a.Status)
+	}
+	if ob := DefaultLadderOptions().ObserveAssessment(sep, a); ob.Note != "滞后序时进度15.0个百分点（滞后）" {
+		t.Errorf("ladder note %q", ob.Note)
+	}
+}
+
+// TestMilestoneWithNothingToAdd: a county whose 2025 share equals its 2023 share (井陉矿区 小巨人 1 →
+// 1) has no task — not ranked first at 100%, not scored; a 2025 share above the 2023 one is measured
+// from it, as the city's 2025 target is measured from its 2023 one.
+func TestMilestoneWithNothingToAdd(t *testing.T) {
+	cat := testCatalog(t)
+	cat.SetTargets(ResolveChains([]Target{
+		{ID: "c23", Org: "C", Indicator: "stock", Form: FormMilestone, Comp: CompReach, Value: fp(75), Due: date("2023-12-31")},
+		{ID: "c25", Org: "C", Indicator: "stock", Form: FormMilestone, Comp: CompReach, Value: fp(105), Due: date("2025-12-31")},
+		{ID: "a23", Org: "A", Indicator: "stock", Form: FormMilestone, Comp: CompReach, Value: fp(1), Due: date("2023-12-31")},
+		{ID: "a25", Org: "A", Indicator: "stock", Form: FormMilestone, Comp: CompReach, Value: fp(1), Due: date("2025-12-31")},
+		{ID: "b23", Org: "B", Indicator: "stock", Form: FormMilestone, Comp: CompReach, Value: fp(2), Due: date("2023-12-31")},
+		{ID: "b25", Org: "B", Indicator: "stock", Form: FormMilestone, Comp: CompReach, Value: fp(4), Due: date("2025-12-31")},
+	}))
+	sep := MonthOf(2025, 9)
+	ds := NewDataSet()
+	add(ds, "A", sep, map[string]float64{"stock": 1})
+	add(ds, "B", sep, map[string]float64{"stock": 4})
+	stock, _ := cat.Indicator("stock")
+	opt := DefaultProgressOptions()
+	a := Assess(cat, ds, "A", stock, sep, opt)
+	b := Assess(cat, ds, "B", stock, sep, opt)
+	if a.Status != StatusNoTarget || a.HasTask() || !a.HasTarget {
+		t.Errorf("甲县 1 → 1: %s, task %v; want 无任务 with its target shown", a.Status, a.HasTask())
+	}
+	// 乙县 2 → 4 over 2024–2025, September 2025 expects 21/24: (4 − 2) / 2 = 100%, +12.5.
+	if b.Completion != 1 || !near(b.Expected, 0.875) || b.Gap != 12.5 || b.Status != StatusAhead {
+		t.Errorf("乙县 2 → 4: completion %v expected %v gap %v %s", b.Completion, b.Expected, b.Gap, b.Status)
+	}
+	rows := []Assessment{a, b}
+	RankAssessments(rows)
+	if rows[0].Rank != 0 || rows[1].Rank != 1 {
+		t.Errorf("ranks %d, %d; want 甲县 not ranked", rows[0].Rank, rows[1].Rank)
+	}
+}
+
+// TestRoundHalfAwayFromZero: figures print half away from zero on their decimal value.
+func TestRoundHalfAwayFromZero(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		d    int
+		want string
+	}{
+		{15.05, 1, "15.1"}, {-15.05, 1, "-15.1"}, {-15.02, 1, "-15.0"}, {2.675, 2, "2.68"}, {0.125, 2, "0.13"},
+		{1234.5, 0, "1,235"}, {-0.04, 1, "0.0"}, {(0.80 - 0.75) * 100, 1, "5.0"}, {81.65, 1, "81.7"},
+	} {
+		if got := FormatNumber(tt.v, tt.d); got != tt.want {
+			t.Errorf("FormatNumber(%v, %d) = %s, want %s", tt.v, tt.d, got, tt.want)
+		}
 	}
 }

@@ -32,14 +32,14 @@ func (o RankingOptions) Weight(code string) float64 {
 	return o.DefaultWeight
 }
 
-// RankAssessments ranks measured assessments of one indicator by completion, best first, and sets
-// their Rank (1 = best); unmeasured ones (未报送, no target) get 0. Equal completions — compared at six
-// decimals, as a person would — share a rank and the next rank is skipped (1, 2, 2, 4).
+// RankAssessments ranks measured assessments of one indicator by their gap to 序时进度 as printed
+// (Assessment.Gap), best first, and sets their Rank (1 = best); unmeasured ones (未报送, no task,
+// 1–2月合并) get 0. Equal printed gaps share a rank and the next rank is skipped (1, 2, 2, 4).
 func RankAssessments(as []Assessment) {
 	scores := make([]float64, len(as))
 	ok := make([]bool, len(as))
 	for i, a := range as {
-		scores[i], ok[i] = a.Completion, a.Measured()
+		scores[i], ok[i] = Round(a.Gap, GapDecimals), a.Measured()
 	}
 	for i, r := range competitionRanks(scores, ok) {
 		as[i].Rank = r
@@ -64,6 +64,9 @@ func competitionRanks(scores []float64, ok []bool) []int {
 	}
 	return ranks
 }
+
+// ScoreDecimals is how many decimals a composite score is printed with — and ranked on.
+const ScoreDecimals = 2
 
 // Score is one unit's composite standing: the weighted mean, over the indicators it is measured on,
 // of 100 + its gap to 序时进度 (each gap capped at ±GapCap): 100 is exactly on schedule everywhere,
@@ -102,7 +105,7 @@ func CompositeScores(as []Assessment, opt RankingOptions) []Score {
 		if !a.Measured() || w <= 0 {
 			continue
 		}
-		gap := a.Gap
+		gap := Round(a.Gap, GapDecimals)
 		if opt.GapCap > 0 {
 			gap = max(-opt.GapCap, min(opt.GapCap, gap))
 		}
@@ -119,7 +122,7 @@ func CompositeScores(as []Assessment, opt RankingOptions) []Score {
 	for _, org := range order {
 		s := by[org]
 		if s.Weight > 0 {
-			s.Score = sums[org] / s.Weight
+			s.Score = Round(sums[org]/s.Weight, ScoreDecimals) // ranked and listed as printed
 		}
 		out = append(out, *s)
 		scores = append(scores, s.Score)

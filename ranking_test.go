@@ -3,17 +3,20 @@ package lingpao
 import "testing"
 
 func TestRankAssessments(t *testing.T) {
+	// Ranked on the gap as printed (one decimal): A, C and E all read +5.0 and share second place,
+	// although E's completion differs in the fifth decimal.
 	as := []Assessment{
-		{Org: "A", Completion: 0.8, Status: StatusOnTrack},
-		{Org: "B", Completion: 0.9, Status: StatusAhead},
-		{Org: "C", Completion: 0.8, Status: StatusOnTrack},
+		{Org: "A", Completion: 0.8, Gap: 5, Status: StatusOnTrack},
+		{Org: "B", Completion: 0.9, Gap: 15, Status: StatusAhead},
+		{Org: "C", Completion: 0.8, Gap: 5, Status: StatusOnTrack},
 		{Org: "D", Status: StatusMissing},
-		{Org: "E", Completion: 0.8000000001, Status: StatusOnTrack}, // equal at six decimals
-		{Org: "F", Completion: 0.5, Status: StatusFarBehind},
+		{Org: "E", Completion: 0.80004, Gap: 5.004, Status: StatusOnTrack},
+		{Org: "F", Completion: 0.5, Gap: -25, Status: StatusFarBehind},
 		{Org: "G", Status: StatusNoTarget},
+		{Org: "H", Status: StatusMerged},
 	}
 	RankAssessments(as)
-	want := []int{2, 1, 2, 0, 2, 5, 0}
+	want := []int{2, 1, 2, 0, 2, 5, 0, 0}
 	for i, a := range as {
 		if a.Rank != want[i] {
 			t.Errorf("%s: rank %d, want %d", a.Org, a.Rank, want[i])
@@ -21,13 +24,14 @@ func TestRankAssessments(t *testing.T) {
 	}
 }
 
-// TestCompositeScores works through weights 2 for x and 1 for y, gaps capped at ±30 pp:
+// TestCompositeScores works through weights 2 for x and 1 for y, gaps capped at ±30 pp, scores as
+// printed (two decimals):
 //
-//	A: x +10, y +2   → (2×110 + 102) / 3 = 107.333…
+//	A: x +10, y +2   → (2×110 + 102) / 3 = 107.333… → 107.33
 //	F: the same as A → tie for first
 //	D: x missing, y +5 → 105 / 1 = 105
 //	B: x −4, y +8    → (2×96 + 108) / 3 = 100
-//	C: x −40 (capped at −30), y −10 → (2×70 + 90) / 3 = 76.666…
+//	C: x −40 (capped at −30), y −10 → (2×70 + 90) / 3 = 76.666… → 76.67
 //	E: nothing measured → not ranked
 func TestCompositeScores(t *testing.T) {
 	a := func(org, ind string, gap float64, st Status) Assessment {
@@ -52,7 +56,7 @@ func TestCompositeScores(t *testing.T) {
 		measured int
 		lagging  int
 	}{
-		{"A", 322.0 / 3, 1, 2, 0}, {"F", 322.0 / 3, 1, 2, 0}, {"D", 105, 3, 1, 0}, {"B", 100, 4, 2, 0}, {"C", 230.0 / 3, 5, 2, 2}, {"E", 0, 0, 0, 0},
+		{"A", 107.33, 1, 2, 0}, {"F", 107.33, 1, 2, 0}, {"D", 105, 3, 1, 0}, {"B", 100, 4, 2, 0}, {"C", 76.67, 5, 2, 2}, {"E", 0, 0, 0, 0},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d scores: %+v", len(got), got)

@@ -66,6 +66,16 @@ type ReportingRate struct {
 	Merged int `json:"merged"`
 }
 
+// CutOffOf returns the data cut-off of a report or a view made at t: t to the whole second, as
+// reports print it, so that the printed cut-off given back (--cutoff) selects the same files.
+func CutOffOf(t time.Time) time.Time { return t.Truncate(time.Second) }
+
+// ReceivedBy reports whether a file received at received counts at the cut-off cutOff (a whole
+// second, CutOffOf): received within the cut-off's second or before — as the store compares times.
+func ReceivedBy(received, cutOff time.Time) bool {
+	return !received.Truncate(time.Second).After(cutOff)
+}
+
 // Rate returns received / expected as a fraction (1 when nothing is expected).
 func (r ReportingRate) Rate() float64 {
 	if r.Expected == 0 {
@@ -85,7 +95,8 @@ func (r ReportingRate) Rate() float64 {
 //     not expected — the February return covers both months, and a missing February counts once.
 //
 // Expected counts every county but the merged ones; Received the on-time and late ones. Files received
-// after now are ignored, so the reporting of a past date can be recomputed. subs are all submissions
+// after now are ignored (ReceivedBy: now is a cut-off to the second), so the reporting of a past date
+// can be recomputed. subs are all submissions
 // for the month (any status), in any order.
 func ComputeReporting(counties []OrgUnit, m Period, subs []Submission, cal *Calendar, deadlineDay int, mergeJanFeb bool, now time.Time) ReportingRate {
 	r := ReportingRate{Month: m, Deadline: cal.Deadline(m, deadlineDay)}
@@ -100,7 +111,7 @@ func ComputeReporting(counties []OrgUnit, m Period, subs []Submission, cal *Cale
 		cr := CountyReport{Org: c.Code, Deadline: r.Deadline}
 		for i := range by[c.Code] {
 			s := by[c.Code][i]
-			if s.ReceivedAt.After(now) {
+			if !ReceivedBy(s.ReceivedAt, now) {
 				continue
 			}
 			switch s.Status {

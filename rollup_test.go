@@ -32,7 +32,7 @@ func randomWorld(t *testing.T, r *rand.Rand, m Period) (*Catalog, *DataSet, map[
 		{Code: "ratio", Unit: "%", Kind: KindRatio, Source: SourceDerived, Numerator: "num", Denominator: "den"},
 	}}
 	ds := NewDataSet()
-	pairs := map[string][2]float64{} // per county: Σnum, Σden over clusters with both
+	pairs := map[string][2]float64{} // per county whose every cluster has both: Σnum, Σden
 	stocks := map[string]float64{}
 	for _, u := range tree.Counties("P") {
 		if r.IntN(5) == 0 {
@@ -40,6 +40,7 @@ func randomWorld(t *testing.T, r *rand.Rand, m Period) (*Catalog, *DataSet, map[
 		}
 		var vs []Value
 		var p [2]float64
+		complete := true
 		for k := 0; k < 1+r.IntN(3); k++ {
 			cl := fmt.Sprintf("%s/%d", u.Code, k)
 			s := float64(r.IntN(200))
@@ -50,10 +51,12 @@ func randomWorld(t *testing.T, r *rand.Rand, m Period) (*Catalog, *DataSet, map[
 				num := math.Round(r.Float64()*den*10) / 100
 				vs = append(vs, Value{Cluster: cl, Indicator: "num", V: num})
 				p[0], p[1] = p[0]+num, p[1]+den
+			} else {
+				complete = false // a blank numerator: the county's ratio is not reported
 			}
 		}
 		ds.AddSubmission(u.Code, m, 1, vs)
-		if p[1] > 0 {
+		if complete && p[1] > 0 {
 			pairs[u.Code] = p
 		}
 	}
@@ -61,8 +64,8 @@ func randomWorld(t *testing.T, r *rand.Rand, m Period) (*Catalog, *DataSet, map[
 }
 
 // TestRollUpProperties: for random trees and values, every city's and the province's ratio equals
-// Σnumerator/Σdenominator over its counties (cluster pairs with both figures), never an average of
-// ratios, and stocks roll up as sums at the same date.
+// Σnumerator/Σdenominator over its counties whose every cluster reported both figures, never an
+// average of ratios, and stocks roll up as sums at the same date.
 func TestRollUpProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 2025))
 	m := MonthOf(2025, 9)

@@ -2,8 +2,9 @@ package lingpao
 
 // RosterValues derives the roster-sourced indicators of catalog cat for county org's return, per
 // cluster: the count of enterprises carrying the rule's tag, or the sum of the rule's field over them.
-// A count is always produced (an empty list really is zero of the key enterprises it lists); a sum only
-// when at least one such enterprise reported the field, since a sum of nothing reported is unknown.
+// A count is always produced (an empty list really is zero of the key enterprises it lists), and so is
+// the sum over a cluster listing none of them (0). A sum over listed enterprises is produced only when
+// every one of them reported the field: one blank is a sum not reported, never a smaller sum.
 func RosterValues(cat *Catalog, org string, m Period, ents []Enterprise) []Value {
 	var out []Value
 	for _, ind := range cat.Indicators {
@@ -27,7 +28,7 @@ func RosterValues(cat *Catalog, org string, m Period, ents []Enterprise) []Value
 			switch {
 			case ind.Roster.Field == "":
 				v.V = float64(n)
-			case reported > 0:
+			case reported == n:
 				v.V = sum
 			default:
 				continue

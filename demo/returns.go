@@ -150,7 +150,10 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 	// from one month to the next (a split of a growing total can move a unit between clusters).
 	setFlow := func(ind string, a float64) {
 		if g.perCounty == 0 {
-			set(ind, split(flow(a, seasonal(m.N), p), weights, true))
+			ev := g.countyEvents(org, clusters, weights, ind, m.Year, a*p)
+			for _, c := range clusters {
+				f.values[c.Code][ind] = ev.ytd(c.Code, m.N)
+			}
 			return
 		}
 		var sum float64
@@ -178,7 +181,9 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 		default:
 			v = float64(1 + int(unit(g.seed, ind, org.Code)*4))
 		}
-		set(ind, split(math.Max(0, math.Round(v)), weights, true))
+		// Whole enterprises, counted as soon as most of one is there: a county with a step of one
+		// reaches it early in the stage rather than at its middle.
+		set(ind, split(math.Max(0, math.Floor(v+0.85)), weights, true))
 	}
 	// Little giants are a subset of SRDI enterprises.
 	for _, c := range clusters {
@@ -197,7 +202,17 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 		}
 		setFlow(ind, a)
 	}
+	// Flows the city keeps a target for but does not allocate (股改 5 a year, 节能诊断 20 …): the
+	// city's year is a number of events near its target, each falling to a county as its industrial
+	// base and pace have it, so that the counties add up to the city's progress.
 	for _, ind := range []string{"joint_stock_new", "energy_diag_new", "standards_new", "innovation_platforms_new"} {
+		if g.perCounty == 0 {
+			ev := g.cityEvents(ind, m.Year)
+			for _, c := range clusters {
+				f.values[c.Code][ind] = ev.ytd(c.Code, m.N)
+			}
+			continue
+		}
 		a := float64(1 + int(unit(g.seed, ind, org.Code)*5))
 		setFlow(ind, a)
 	}
@@ -205,7 +220,9 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 		v := f.values[c.Code]
 		// Revenue grows by the county's rate each year (about the 8% of the plan at pace 1), so this
 		// year's 上年同期 column is last year's figure.
-		growth := 0.075 + unit(g.seed, "growth", org.Code)*0.04 + 0.1*(p-1)
+		// About the plan's 8%: a county at pace 1 within a point of it, faster ones a little above,
+		// the one far behind well below.
+		growth := 0.075 + unit(g.seed, "growth", org.Code)*0.015 + 0.06*(p-1)
 		annual := (15 + unit(g.seed, "revenue", c.Code)*220) / math.Pow(1+growth, float64(2025-m.Year)) // 亿元
 		v["revenue_ytd"] = math.Round(annual*seasonal(m.N)*100) / 100
 		v["revenue_ytd_ly"] = math.Round(v["revenue_ytd"]/(1+growth)*100) / 100
@@ -214,11 +231,15 @@ func (g *generator) countyReturn(org lingpao.OrgUnit, m lingpao.Period) filled {
 		v["rev50_firms"] = math.Floor(annual / 120)
 		// Adoption rates around the city's targets (78%, 80%, 60%, 80%): a county at pace 1 a little
 		// above them, one far behind well below.
-		level := 0.76 + 0.27*p + rng.Float64()*0.02
-		v["digital_rd_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.78*level)))
-		v["digital_mgmt_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level)))
-		v["cloud_users"] = math.Min(above, math.Round(above*math.Min(0.9, 0.60*level)))
-		v["ecommerce_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level)))
+		// Each measure has its own spread by cluster, so that two with the same target are not the
+		// same table.
+		level := func(what string, centre float64) float64 {
+			return centre + 0.25*p + (unit(g.seed, what, c.Code)-0.5)*0.08 + rng.Float64()*0.01
+		}
+		v["digital_rd_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.78*level("rd", 0.78))))
+		v["digital_mgmt_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level("mgmt", 0.79))))
+		v["cloud_users"] = math.Min(above, math.Round(above*math.Min(0.9, 0.60*level("cloud", 0.78))))
+		v["ecommerce_users"] = math.Min(above, math.Round(above*math.Min(0.97, 0.80*level("ecommerce", 0.75))))
 		v["diagnosed"] = math.Min(above, math.Round(above*math.Min(1, 0.75+0.25*p*elapsed+0.1)))
 		_ = i
 	}

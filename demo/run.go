@@ -212,8 +212,9 @@ func generate(ctx context.Context, w *jobs.Workspace, opt Options, reqs []jobs.R
 }
 
 // schedule plans every drop of first..last: most counties report a few days before the deadline,
-// some late, January mostly merged into February, one county missing the last month, one file with
-// errors corrected two days later, one re-sent correction, one duplicate and one CSV in disguise.
+// some late, January mostly merged into February, one county missing the last month, one leaving a
+// cell blank in it, one file with errors corrected two days later, one re-sent correction, one
+// duplicate and one CSV in disguise.
 func (g *generator) schedule(first, last lingpao.Period) []drop {
 	counties := g.cat.Tree.Counties(g.cfg.City)
 	var ds []drop
@@ -228,6 +229,7 @@ func (g *generator) schedule(first, last lingpao.Period) []drop {
 	resend := pick("正定县", 2)
 	dup := pick("新华区", 3)
 	stray := pick("长安区", 0)
+	blank := pick("元氏县", 4)
 	generated := func(m lingpao.Period) time.Time { return m.Start().AddDate(0, 0, 20).Add(10 * time.Hour) }
 	for m := first; !last.Before(m); m = m.Add(1) {
 		deadline := g.cal.Deadline(m, g.cfg.DeadlineDay)
@@ -251,6 +253,17 @@ func (g *generator) schedule(first, last lingpao.Period) []drop {
 			}
 			name := fmt.Sprintf("%s/%s_%s.xlsx", c.Name, m, c.Name)
 			fl := func() filled { return g.countyReturn(c, m) }
+			if m == last && c.Code == blank.Code {
+				// A clerk leaves one cluster's 专精特新 count blank: the county is 未报送 for that
+				// indicator, and the city total carries the cell's August figure.
+				fl = func() filled {
+					f := g.countyReturn(c, m)
+					if len(f.clusters) > 1 {
+						delete(f.values[f.clusters[len(f.clusters)-1].Code], "srdi_sme")
+					}
+					return f
+				}
+			}
 			good := func() ([]byte, error) { return g.workbook(fl(), generated(m)) }
 			switch {
 			case m == last && c.Code == faulty.Code:

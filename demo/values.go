@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"fmt"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
@@ -121,3 +122,99 @@ func seasonal(m int) float64 {
 // its pace p, in whole units rounded up from 0.4 — counties front-load a small number of projects —
 // so that a county on pace with an allocation of two is not 0 in March.
 func flow(a, share, p float64) float64 { return math.Max(0, math.Floor(a*share*p+0.6)) }
+
+// events are the events of a year-to-date flow in one year — a patent granted, an enterprise
+// certified — each in its month (1–12) and cluster. A cluster's YTD figure counts its events up to the
+// month, so it never falls, and the figures of all clusters add up to the year's events.
+type events []event
+
+type event struct {
+	month   int
+	cluster string
+}
+
+// ytd is the year-to-date count of the events of cluster cl by the end of month n.
+func (es events) ytd(cl string, n int) float64 {
+	k := 0
+	for _, e := range es {
+		if e.cluster == cl && e.month <= n {
+			k++
+		}
+	}
+	return float64(k)
+}
+
+// monthOf is the month in which a share q (0–1) of the year's flow is reached (seasonal).
+func monthOf(q float64) int {
+	for n := 1; n <= 12; n++ {
+		if seasonal(n) >= q-1e-9 {
+			return n
+		}
+	}
+	return 12
+}
+
+// place spreads n events over the year by the seasonal shape — event j at a share between (j + 0.15)/n
+// and (j + 0.65)/n, a little ahead of an even spread (a county with two projects does not wait for
+// the middle of the year for the first) — and picks each one's cluster by weight, drawn with key.
+func place(seed uint64, n int, clusters []lingpao.Cluster, weights []float64, key ...string) events {
+	var sum float64
+	for _, w := range weights {
+		sum += w
+	}
+	out := make(events, 0, n)
+	for j := 0; j < n; j++ {
+		k := append(append([]string(nil), key...), fmt.Sprint(j))
+		q := (float64(j) + 0.15 + unit(seed, append(k, "when")...)*0.5) / float64(n)
+		pick := unit(seed, append(k, "where")...) * sum
+		cl := clusters[len(clusters)-1].Code
+		for i, w := range weights {
+			if pick < w {
+				cl = clusters[i].Code
+				break
+			}
+			pick -= w
+		}
+		out = append(out, event{month: monthOf(q), cluster: cl})
+	}
+	return out
+}
+
+// countyEvents are county org's events of an allocated flow in year y: its allocation times its pace
+// (expected), give or take a twentieth from year to year.
+func (g *generator) countyEvents(org lingpao.OrgUnit, clusters []lingpao.Cluster, weights []float64, ind string, y int, expected float64) events {
+	f := 0.95 + unit(g.seed, "year", ind, org.Code, fmt.Sprint(y))*0.1
+	n := int(math.Round(expected * f))
+	return place(g.seed, n, clusters, weights, "flow", ind, org.Code, fmt.Sprint(y))
+}
+
+// cityEvents are the events of a flow the city has a target for but does not allocate, in year y:
+// about the city's target (10 when it has none that year), each falling to a county drawn by the
+// weight of its industrial base (its share of the 2025 专精特新 allocation, else 1) and its pace,
+// then to a cluster of it. Only the clusters of the county asked for matter to the caller, but the
+// draw is the city's, so that the counties' figures add up to it.
+func (g *generator) cityEvents(ind string, y int) events {
+	t, ok := allocation(g.cat, g.cfg.City, ind, y)
+	if !ok {
+		t = 10
+	}
+	n := int(math.Round(t * (0.95 + unit(g.seed, "cityyear", ind, fmt.Sprint(y))*0.15)))
+	counties := g.cat.Tree.Counties(g.cfg.City)
+	var all []lingpao.Cluster
+	var ws []float64
+	for _, c := range counties {
+		base, ok := allocation(g.cat, c.Code, "srdi_sme", 2025)
+		if !ok {
+			base = 20
+		}
+		cls := g.cat.ClustersOf(c.Code)
+		for _, cl := range cls {
+			all = append(all, cl)
+			ws = append(ws, base*perf(g.seed, c)/float64(len(cls)))
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return place(g.seed, n, all, ws, "cityflow", ind, fmt.Sprint(y))
+}

@@ -2,8 +2,11 @@ package jobs
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
+	"time"
 
+	"lingpao"
 	"lingpao/reports"
 	"lingpao/sqlite"
 )
@@ -13,29 +16,45 @@ func TestPlanEdition(t *testing.T) {
 	figs := func(text string) []reports.Figure {
 		return []reports.Figure{{Org: "a", Name: "正定县", Item: "新增发明专利（本年累计）", Text: text}}
 	}
-	ed := func(n int, text string) sqlite.Edition {
+	day := func(d int) time.Time { return time.Date(2025, 10, d, 9, 0, 0, 0, lingpao.Beijing) }
+	ed := func(n int, text string, cut time.Time) sqlite.Edition {
 		b, _ := json.Marshal(figs(text))
-		return sqlite.Edition{Edition: n, Digest: reports.Digest(figs(text)), Figures: b}
+		return sqlite.Edition{Edition: n, Digest: reports.Digest(figs(text)), Figures: b, CutOff: cut}
 	}
-	eds := []sqlite.Edition{ed(1, "12件"), ed(2, "13件")}
+	eds := []sqlite.Edition{ed(1, "12件", day(10)), ed(2, "13件", day(15))}
 	for _, c := range []struct {
 		name     string
 		eds      []sqlite.Edition
 		text     string
 		explicit bool
+		cutOff   time.Time
 		number   int
 		reuse    bool
 		errata   string
+		refused  bool
 	}{
-		{"nothing recorded", nil, "12件", false, 1, false, ""},
-		{"same as the last", eds, "13件", false, 2, true, "正定县新增发明专利（本年累计）由12件更正为13件"},
-		{"changed again", eds, "14件", false, 3, false, "正定县新增发明专利（本年累计）由13件更正为14件"},
+		{"nothing recorded", nil, "12件", false, day(10), 1, false, "", false},
+		{"same as the last", eds, "13件", false, day(20), 2, true, "正定县新增发明专利（本年累计）由12件更正为13件", false},
+		{"changed again", eds, "14件", false, day(20), 3, false, "正定县新增发明专利（本年累计）由13件更正为14件", false},
 		// Back to the first edition's figures as of now: a new edition correcting the last.
-		{"back to the first, now", eds, "12件", false, 3, false, "正定县新增发明专利（本年累计）由13件更正为12件"},
+		{"back to the first, now", eds, "12件", false, day(20), 3, false, "正定县新增发明专利（本年累计）由13件更正为12件", false},
 		// The first edition's figures at its own cut-off: the first edition again, as it was.
-		{"back to the first, at its cut-off", eds, "12件", true, 1, true, ""},
+		{"back to the first, at its cut-off", eds, "12件", true, day(10), 1, true, "", false},
+		// A job run as of a time between the editions, with the first edition's figures: the first.
+		{"a time between the editions", eds, "12件", false, day(12), 1, true, "", false},
+		// As of a time before any edition, with figures no edition had (returns not yet in): never
+		// numbered after the editions already made — refused, not a 第3版 of bogus corrections.
+		{"earlier than every edition, other figures", eds, "未报送", false, day(8), 0, false, "", true},
+		{"earlier, explicit, other figures", eds, "未报送", true, day(8), 0, false, "", true},
 	} {
-		p, err := planEdition(c.eds, figs(c.text), c.explicit)
+		p, err := planEdition(c.eds, figs(c.text), c.explicit, c.cutOff)
+		var earlier errEarlier
+		if c.refused {
+			if !errors.As(err, &earlier) || earlier.last.Edition != 2 {
+				t.Errorf("%s: %+v %v, want refused after edition 2", c.name, p, err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}

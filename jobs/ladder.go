@@ -26,7 +26,7 @@ type Ladder struct {
 // return through month, with the data and files as they stand now: a late correction of a past month
 // is taken into account. It reads only.
 func (w *Workspace) ComputeLadder(ctx context.Context, month lingpao.Period) (*Ladder, error) {
-	return w.ComputeLadderAt(ctx, month, w.now())
+	return w.ComputeLadderAt(ctx, month, lingpao.CutOffOf(w.now()))
 }
 
 // ComputeLadderAt is ComputeLadder with the data and files as they stood at asOf — a report's
@@ -34,7 +34,7 @@ func (w *Workspace) ComputeLadder(ctx context.Context, month lingpao.Period) (*L
 func (w *Workspace) ComputeLadderAt(ctx context.Context, month lingpao.Period, asOf time.Time) (_ *Ladder, err error) {
 	defer lingpao.Wrap(&err, "jobs.ComputeLadder(%s)", month)
 	month = month.LastMonth()
-	now := asOf
+	now := lingpao.CutOffOf(asOf)
 	subs, err := w.Store.FindSubmissions(ctx, sqlite.SubmissionFilter{})
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func (w *Workspace) ComputeLadderAt(ctx context.Context, month lingpao.Period, a
 	l := &Ladder{Month: month, From: month, States: map[lingpao.LadderSubject]lingpao.LadderState{}}
 	byMonth := map[lingpao.Period][]lingpao.Submission{}
 	for _, s := range subs {
-		if s.Period.IsZero() || s.ReceivedAt.After(now) {
+		if s.Period.IsZero() || !lingpao.ReceivedBy(s.ReceivedAt, now) {
 			continue
 		}
 		byMonth[s.Period] = append(byMonth[s.Period], s)
@@ -93,7 +93,7 @@ func (w *Workspace) ComputeLadderAt(ctx context.Context, month lingpao.Period, a
 			obs := make([]lingpao.Observation, 0, len(months))
 			measured := false
 			for _, m := range months {
-				a := lingpao.Assess(w.Catalog, ds, c.Code, ind, m, w.Config.Progress)
+				a := lingpao.Assess(w.Catalog, ds, c.Code, ind, m, w.Config.ProgressOptions())
 				measured = measured || a.HasTarget
 				obs = append(obs, opt.ObserveAssessment(m, a))
 			}

@@ -3,10 +3,13 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,8 +38,8 @@ type ReportRequest struct {
 	Formats []string
 	// OutDir is where files go; empty means outbox/<period>.
 	OutDir string
-	// CutOff counts only files received by then; zero means now. A cut-off given explicitly
-	// regenerates the edition made with those figures, if there is one.
+	// CutOff counts only files received by then (to the whole second, as reports print it); zero
+	// means now. A cut-off given explicitly — the one an edition prints — regenerates that edition.
 	CutOff time.Time
 	// Counties limits a scorecard to these counties, by name or code; empty means every county.
 	Counties []string
@@ -60,6 +63,7 @@ var kindNames = map[string]string{Monthly: "月调度表", Quarterly: "季度通
 // of the same period never disagree. Callers that may run beside a targets import hold ReadTargets.
 func (w *Workspace) ReportInput(ctx context.Context, p lingpao.Period, cutOff time.Time) (reports.Input, error) {
 	m := p.LastMonth()
+	cutOff = lingpao.CutOffOf(cutOff)
 	ds, sources, err := w.Store.LoadDataSet(ctx, lingpao.DataFrom(w.Catalog, p), m, cutOff)
 	if err != nil {
 		return reports.Input{}, err
@@ -135,8 +139,14 @@ func (w *Workspace) input(ctx context.Context, p lingpao.Period, cutOff time.Tim
 func (w *Workspace) GenerateReport(ctx context.Context, req ReportRequest) (paths []string, err error) {
 	defer lingpao.Wrap(&err, "jobs.GenerateReport(%s, %s)", req.Kind, req.Period)
 	explicit := !req.CutOff.IsZero()
+	now := lingpao.CutOffOf(w.now())
 	if !explicit {
-		req.CutOff = w.now()
+		req.CutOff = now
+	}
+	req.CutOff = lingpao.CutOffOf(req.CutOff)
+	if req.CutOff.After(now) {
+		return nil, lingpao.Errorf(lingpao.EINVALID, "数据截止时间 %s 晚于现在（%s）：之后还可能收到报表，这样的报告无法重现。请用现在或更早的时间。",
+			reports.CutOffText(req.CutOff), reports.CutOffText(now))
 	}
 	if err := checkPeriod(req); err != nil {
 		return nil, err
@@ -408,9 +418,9 @@ func (g *generation) report(ctx context.Context, scope string, build func(report
 	if err != nil {
 		return paths, err
 	}
-	plan, err := planEdition(eds, c.figures, g.explicit)
+	plan, err := planEdition(eds, c.figures, g.explicit, in.CutOff)
 	if err != nil {
-		return paths, err
+		return paths, g.refusal(err, scope)
 	}
 	if plan.reuse != nil {
 		// The figures are those of an edition already made: build it again as it was made, from the
@@ -423,6 +433,7 @@ func (g *generation) report(ctx context.Context, scope string, build func(report
 	in.Edition, in.Errata = plan.number, plan.errata
 	if plan.prev != nil {
 		in.RevisesDate = plan.prev.Generated
+		in.Errata, in.Late = g.attribute(in, plan, scope)
 	}
 	if c, err = build(in); err != nil {
 		return paths, err
@@ -432,7 +443,7 @@ func (g *generation) report(ctx context.Context, scope string, build func(report
 		out = g.w.Config.Path(lingpao.OutboxDir, g.req.Period.String())
 	}
 	ed := sqlite.Edition{Kind: g.req.Kind, Period: g.req.Period.String(), Scope: scope, Edition: plan.number, CutOff: in.CutOff, Generated: in.Generated,
-		Digest: reports.Digest(c.figures), Version: g.w.Version, TargetsVersion: g.w.TargetsVersion}
+		Digest: reports.Digest(c.figures), Version: g.w.Version, TargetsVersion: g.w.TargetsVersion, Sources: sourceIDs(in.Sources)}
 	if ed.Figures, err = json.Marshal(c.figures); err != nil {
 		return paths, err
 	}
@@ -474,13 +485,26 @@ type editionPlan struct {
 	errata      []reports.Correction
 }
 
-// planEdition decides the edition of a report with figures, given its recorded editions in order:
+// errEarlier is planEdition's refusal of a cut-off earlier than an edition already made whose
+// figures are not those of any edition (see generation.refusal).
+type errEarlier struct{ last *sqlite.Edition }
+
+func (e errEarlier) Error() string {
+	return "cut-off earlier than edition " + strconv.Itoa(e.last.Edition)
+}
+
+// planEdition decides the edition of a report with figures at cut-off cutOff, given its recorded
+// editions in order:
 //   - none recorded: the first edition;
 //   - the same figures as the last edition: that edition again;
-//   - with an explicit cut-off, the same figures as an earlier edition: that edition again (a past
-//     report regenerated as it was);
-//   - otherwise the next edition, correcting the last: its errata list every figure that changed.
-func planEdition(eds []sqlite.Edition, figures []reports.Figure, explicit bool) (editionPlan, error) {
+//   - a cut-off earlier than the last edition's, or given explicitly: the recorded edition with the
+//     same figures — the edition in force at that cut-off first — made again as it was made (its
+//     printed cut-off regenerates it byte for byte);
+//   - a cut-off earlier than the last edition's with figures no edition had: refused (errEarlier) —
+//     such a report was never issued, and numbering it after a later edition would make its
+//     differences look like corrections;
+//   - otherwise the next edition, revising the last: its errata list every figure that changed.
+func planEdition(eds []sqlite.Edition, figures []reports.Figure, explicit bool, cutOff time.Time) (editionPlan, error) {
 	if len(eds) == 0 {
 		return editionPlan{number: 1}, nil
 	}
@@ -505,18 +529,96 @@ func planEdition(eds []sqlite.Edition, figures []reports.Figure, explicit bool) 
 	if eds[last].Digest == digest {
 		return same(last)
 	}
-	if explicit {
+	earlier := cutOff.Before(eds[last].CutOff)
+	if explicit || earlier {
+		// The edition in force at the cut-off first, then any with these figures.
+		for i := last; i >= 0; i-- {
+			if !eds[i].CutOff.After(cutOff) && eds[i].Digest == digest {
+				return same(i)
+			}
+		}
 		for i := range eds {
 			if eds[i].Digest == digest {
 				return same(i)
 			}
 		}
 	}
+	if earlier {
+		return editionPlan{}, errEarlier{&eds[last]}
+	}
 	old, err := editionFigures(eds[last])
 	if err != nil {
 		return editionPlan{}, err
 	}
 	return editionPlan{number: eds[last].Edition + 1, prev: &eds[last], errata: reports.Diff(old, figures)}, nil
+}
+
+// refusal words planEdition's refusal of an earlier cut-off for the user.
+func (g *generation) refusal(err error, scope string) error {
+	var e errEarlier
+	if !errors.As(err, &e) {
+		return err
+	}
+	name := kindNames[g.req.Kind]
+	if scope != "" {
+		name = g.w.Catalog.Tree.Name(scope) + name
+	}
+	return lingpao.Errorf(lingpao.ECONFLICT, "%s%s已有第%d版（数据截至%s，%s生成）。按更早的截止时间 %s 得到的数据与已有各版都不同，这样的报告从未印发，不能再编为新的一版。"+
+		"要重新得到已印发的第%d版，请用 --cutoff %s；要按现有数据生成，请不指定截止时间（或 --now 不早于 %s）。",
+		g.req.Period.Label(), name, e.last.Edition, reports.CutOffText(e.last.CutOff), lingpao.FormatDateCN(e.last.Generated),
+		reports.CutOffText(g.req.CutOff), e.last.Edition, reports.CutOffArg(e.last.CutOff), reports.CutOffArg(e.last.CutOff))
+}
+
+// attribute sets the cause of each change of a revised edition from the returns the two editions
+// were made from (sqlite.Edition.Sources): a county's later version of a return the revised edition
+// used is a correction (更正); a return it did not have is a late return (补报), listed apart. An
+// edition recorded without its sources leaves every change a correction, as before.
+// A county's 体检表 (scope) looks only at its own returns.
+func (g *generation) attribute(in reports.Input, plan editionPlan, scope string) ([]reports.Correction, []reports.LateReturn) {
+	old := plan.prev.Sources
+	cur := sourceIDs(in.Sources)
+	if plan.reuse != nil {
+		cur = plan.reuse.Sources
+	}
+	if len(old) == 0 || len(cur) == 0 {
+		return in.Errata, nil
+	}
+	corrected, late := map[string]bool{}, map[string]bool{}
+	var lates []reports.LateReturn
+	keys := make([]string, 0, len(cur))
+	for k := range cur {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		org, month, _ := strings.Cut(k, "/")
+		if scope != "" && org != scope {
+			continue
+		}
+		was, ok := old[k]
+		switch {
+		case !ok:
+			late[org] = true
+			m, _ := lingpao.ParsePeriod(month)
+			l := reports.LateReturn{Org: org, Name: g.w.Catalog.Tree.Name(org), Month: m}
+			if s, ok := in.Sources[k]; ok && s.ID == cur[k] {
+				l.ReceivedAt = s.ReceivedAt
+			}
+			lates = append(lates, l)
+		case was != cur[k]:
+			corrected[org] = true
+		}
+	}
+	return reports.Attribute(in.Errata, g.w.Config.City, corrected, late), lates
+}
+
+// sourceIDs are the submissions in force by "org/month", as an edition records them.
+func sourceIDs(subs map[string]lingpao.Submission) map[string]int64 {
+	out := make(map[string]int64, len(subs))
+	for k, s := range subs {
+		out[k] = s.ID
+	}
+	return out
 }
 
 func editionFigures(e sqlite.Edition) ([]reports.Figure, error) {

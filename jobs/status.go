@@ -57,7 +57,7 @@ func (w *Workspace) Status(ctx context.Context, p lingpao.Period) (_ *Status, er
 	if err != nil {
 		return nil, err
 	}
-	now := w.now()
+	now := lingpao.CutOffOf(w.now())
 	ds, _, err := w.Store.LoadDataSet(ctx, lingpao.DataFrom(w.Catalog, p), m, now)
 	if err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (w *Workspace) Status(ctx context.Context, p lingpao.Period) (_ *Status, er
 		if cs.Report.State != lingpao.ReportMerged {
 			var as []lingpao.Assessment
 			for _, ind := range inds {
-				as = append(as, lingpao.Assess(w.Catalog, ds, c.Code, ind, p, w.Config.Progress))
+				as = append(as, lingpao.Assess(w.Catalog, ds, c.Code, ind, p, w.Config.ProgressOptions()))
 			}
 			cs.Counts = lingpao.CountStatuses(as)
 			for s, n := range cs.Counts {

@@ -35,6 +35,8 @@ type Input struct {
 	Edition     int
 	Errata      []Correction
 	RevisesDate time.Time
+	// Late are the returns this edition counts that the edition it revises did not have (补报).
+	Late []LateReturn
 	// Escalations are the ladder steps through the report's last month and LadderStates each ladder's
 	// state after it, as computed at CutOff (jobs.ComputeLadderAt). Nil leaves the 督办 list empty.
 	Escalations  []lingpao.Escalation
@@ -84,6 +86,7 @@ type Provenance struct {
 	// generated.
 	Errata      []Correction `json:"errata,omitempty"`
 	RevisesDate time.Time    `json:"revises_date,omitzero"`
+	Late        []LateReturn `json:"late,omitempty"`
 	// Names are the names of the city's counties by code, for the renderers.
 	Names map[string]string `json:"-"`
 }
@@ -102,7 +105,7 @@ func (p Provenance) EditionLabel() string { return "第" + itoa(p.Edition) + "�
 func (in Input) provenance(counties []lingpao.OrgUnit) Provenance {
 	m := in.Period.LastMonth()
 	p := Provenance{Period: in.Period.String(), PeriodLabel: in.Period.Label(), CutOff: in.CutOff, Generated: in.Generated,
-		Version: in.Version, TargetsVersion: in.TargetsVersion, Edition: max(in.Edition, 1), Errata: in.Errata, RevisesDate: in.RevisesDate,
+		Version: in.Version, TargetsVersion: in.TargetsVersion, Edition: max(in.Edition, 1), Errata: in.Errata, RevisesDate: in.RevisesDate, Late: in.Late,
 		Names: map[string]string{}}
 	for _, c := range counties {
 		p.Names[c.Code] = c.Name
@@ -125,6 +128,9 @@ type Row struct {
 	// (positive = moved up).
 	PrevRank int `json:"prev_rank,omitempty"`
 	Move     int `json:"move,omitempty"`
+	// Blank names the clusters whose blank cells make a county that sent its return 未报送 for the
+	// indicator.
+	Blank []string `json:"blank,omitempty"`
 }
 
 // Table is one indicator's table: the city total and a row per county, ranked.
@@ -132,6 +138,9 @@ type Table struct {
 	Indicator lingpao.Indicator `json:"indicator"`
 	Total     Row               `json:"total"`
 	Rows      []Row             `json:"rows"`
+	// Note says what the city total did with the counties without a complete figure (CarryNote):
+	// which were counted with an earlier month's figures, which left out, and why.
+	Note string `json:"note,omitempty"`
 	// prev are the counties' assessments of the period before, for the composite ranking's movement.
 	prev []lingpao.Assessment
 }
@@ -197,13 +206,17 @@ func (in Input) indicatorsForReport(counties []lingpao.OrgUnit) []lingpao.Indica
 // table assesses ind for the city and each county at period p, ranks counties by completion and sets
 // the movement against the previous period.
 func (in Input) table(ind lingpao.Indicator, counties []lingpao.OrgUnit, p lingpao.Period) Table {
-	opt := in.Config.Progress
+	opt := in.Config.ProgressOptions()
 	t := Table{Indicator: ind}
 	t.Total = Row{Org: in.Config.City, Name: "全市合计", A: lingpao.Assess(in.Catalog, in.Data, in.Config.City, ind, p, opt)}
 	cur := make([]Row, 0, len(counties))
 	prev := make([]Row, 0, len(counties))
 	for _, c := range counties {
-		cur = append(cur, Row{Org: c.Code, Name: c.Name, A: lingpao.Assess(in.Catalog, in.Data, c.Code, ind, p, opt)})
+		row := Row{Org: c.Code, Name: c.Name, A: lingpao.Assess(in.Catalog, in.Data, c.Code, ind, p, opt)}
+		if row.A.Status == lingpao.StatusMissing {
+			row.Blank = in.blankClusters(c.Code, ind)
+		}
+		cur = append(cur, row)
 		prev = append(prev, Row{Org: c.Code, A: lingpao.Assess(in.Catalog, in.Data, c.Code, ind, p.Prev(), opt)})
 	}
 	rank(cur)
@@ -215,7 +228,36 @@ func (in Input) table(ind lingpao.Indicator, counties []lingpao.OrgUnit, p lingp
 		t.prev = append(t.prev, prev[i].A)
 	}
 	t.Rows = cur
+	t.Note = CarryNote(in, []Table{t})
 	return t
+}
+
+// blankClusters names the clusters of county org's return for the report's last month that left a
+// cell feeding ind blank (none when the county sent no return).
+func (in Input) blankClusters(org string, ind lingpao.Indicator) []string {
+	m := in.Period.LastMonth()
+	if _, ok := in.Data.Reported(org, m); !ok {
+		return nil
+	}
+	codes := lingpaoComponents(ind)
+	if ind.Kind == lingpao.KindGrowth {
+		codes = codes[:1]
+	}
+	var out []string
+	for _, code := range codes {
+		for _, cl := range in.Data.Blank(org, code, m) {
+			name := cl
+			for _, c := range in.Catalog.ClustersOf(org) {
+				if c.Code == cl {
+					name = c.Name
+				}
+			}
+			if !contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // rank sets Rank on measured rows by completion, best first, with lingpao.RankAssessments: equal

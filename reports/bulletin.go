@@ -42,6 +42,8 @@ type Bulletin struct {
 	Requirements []string `json:"requirements"`
 	// Note is the data note (period, cut-off, versions).
 	Note string `json:"note"`
+	// StatusRule states the status rule in force.
+	StatusRule string `json:"status_rule"`
 }
 
 // CountySection is one headline indicator across the counties.
@@ -74,6 +76,7 @@ func (in Input) bulletin(title, kind string) *Bulletin {
 		Reporting:  in.reporting(counties),
 	}
 	b.Errata = ErrataNote(b.Provenance)
+	b.StatusRule = StatusRule(in.Config.Progress.Thresholds)
 	b.Overview = in.overview(b.Tables)
 	for _, t := range b.Tables {
 		if t.HasCountyTargets() {
@@ -140,8 +143,8 @@ func (in Input) clustersText(rows []ClusterRow) string {
 		return ""
 	}
 	m := in.Period.LastMonth()
-	total := lingpao.Assess(in.Catalog, in.Data, in.Config.City, rev, m, in.Config.Progress)
-	growth := lingpao.Assess(in.Catalog, in.Data, in.Config.City, gr, m, in.Config.Progress)
+	total := lingpao.Assess(in.Catalog, in.Data, in.Config.City, rev, m, in.Config.ProgressOptions())
+	growth := lingpao.Assess(in.Catalog, in.Data, in.Config.City, gr, m, in.Config.ProgressOptions())
 	s := fmt.Sprintf("%s，全市%d个特色产业集群报送了营业收入", periodPhrase(in.Period), reported)
 	if total.Actual.OK {
 		s = fmt.Sprintf("%s，全市特色产业集群实现营业收入%s亿元", periodPhrase(in.Period), lingpao.FormatNumber(total.Actual.Value, 2))

@@ -27,14 +27,66 @@ type Figure struct {
 
 func (f Figure) key() string { return f.Org + "\x1f" + f.Item }
 
-// Correction is one figure a revised edition changes (更正说明): the unit, the figure, and its text in
-// the edition revised and in this one.
+// Correction is one figure a revised edition changes: the unit, the figure, its text in the edition
+// revised and in this one, and why it changed (Cause).
 type Correction struct {
 	Org  string `json:"org"`
 	Name string `json:"name"`
 	Item string `json:"item"`
 	Old  string `json:"old"`
 	New  string `json:"new"`
+	// Cause is CauseCorrection, CauseLate or CauseOther; "" when not attributed (Diff).
+	Cause string `json:"cause,omitempty"`
+}
+
+// Why a figure changed between editions. Only corrections are errata (更正说明): changes to accepted
+// data the earlier edition used. A return the earlier edition did not have is a late return (补报),
+// and anything else — a targets version, the rules — an adjustment.
+const (
+	CauseCorrection = "更正"
+	CauseLate       = "补报"
+	CauseOther      = "调整"
+)
+
+// LateReturn is a return counted in a revised edition that the edition it revises did not have.
+type LateReturn struct {
+	Org        string         `json:"org"`
+	Name       string         `json:"name"`
+	Month      lingpao.Period `json:"-"`
+	ReceivedAt time.Time      `json:"received_at"`
+}
+
+// Attribute sets the Cause of each change from the counties whose data changed since the edition
+// revised: corrected (a later version of a return that edition used) and late (a return it did not
+// have), by county code. A county's figure changed by its own data (else by an adjustment); a figure
+// of the city (code city) or of no unit changed by any county's — a correction when any county's
+// data was corrected.
+func Attribute(cs []Correction, city string, corrected, late map[string]bool) []Correction {
+	out := make([]Correction, len(cs))
+	for i, c := range cs {
+		aggregate := c.Org == city || c.Org == ""
+		switch {
+		case corrected[c.Org], aggregate && len(corrected) > 0:
+			c.Cause = CauseCorrection
+		case late[c.Org], aggregate && len(late) > 0:
+			c.Cause = CauseLate
+		default:
+			c.Cause = CauseOther
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// Errata returns the changes that are corrections of data (更正说明).
+func Errata(cs []Correction) []Correction {
+	var out []Correction
+	for _, c := range cs {
+		if c.Cause == "" || c.Cause == CauseCorrection {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Text words a correction: 正定县新增发明专利（本年累计）由12件更正为13件.
@@ -106,33 +158,59 @@ func tableFigures(ts []Table) []Figure {
 	return out
 }
 
-// ErrataNote words the 更正说明 of a revised edition: which edition it revises, when that was made,
-// and every correction, or nothing for a first edition.
+// ErrataNote words the 更正说明 of a revised edition: which edition it revises and when that was made,
+// every correction of data that edition used, the returns it did not have (补报) and how many figures
+// changed for other reasons (a targets version); nothing for a first edition.
 func ErrataNote(p Provenance) string {
 	if p.Edition <= 1 {
 		return ""
 	}
+	errata := Errata(p.Errata)
+	other := 0
+	for _, c := range p.Errata {
+		if c.Cause == CauseOther {
+			other++
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "本件为%s，更正第%d版", p.EditionLabel(), p.Edition-1)
+	verb := "更正"
+	if len(errata) == 0 {
+		verb = "替代"
+	}
+	fmt.Fprintf(&b, "本件为%s，%s第%d版", p.EditionLabel(), verb, p.Edition-1)
 	if !p.RevisesDate.IsZero() {
 		fmt.Fprintf(&b, "（%s生成）", lingpao.FormatDateCN(p.RevisesDate))
 	}
-	if len(p.Errata) == 0 {
+	if len(errata) == 0 && len(p.Late) == 0 && other == 0 {
 		b.WriteString("，数据未变。")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "印发后收到的报表更正，共%d处：", len(p.Errata))
-	for i, c := range p.Errata {
-		if i == maxErrata {
-			fmt.Fprintf(&b, "等（其余%d处见同期工作簿“数据来源”表）", len(p.Errata)-maxErrata)
-			break
+	b.WriteString("。")
+	if len(errata) > 0 {
+		fmt.Fprintf(&b, "印发后收到的报表更正，共%d处：", len(errata))
+		for i, c := range errata {
+			if i == maxErrata {
+				fmt.Fprintf(&b, "等（其余%d处见同期工作簿“数据来源”表）", len(errata)-maxErrata)
+				break
+			}
+			if i > 0 {
+				b.WriteString("；")
+			}
+			b.WriteString(c.Text())
 		}
-		if i > 0 {
-			b.WriteString("；")
-		}
-		b.WriteString(c.Text())
+		b.WriteString("。")
 	}
-	b.WriteString("。其余内容不变，请以本版为准。")
+	if len(p.Late) > 0 {
+		var names []string
+		for _, l := range p.Late {
+			names = append(names, fmt.Sprintf("%s%s报表（%s收到）", l.Name, l.Month.Label(), l.ReceivedAt.In(lingpao.Beijing).Format("1月2日")))
+		}
+		fmt.Fprintf(&b, "本版计入了印发后补报的%s，相关数字随之变化，不属更正。", strings.Join(names, "、"))
+	}
+	if other > 0 {
+		fmt.Fprintf(&b, "因目标任务调整变化的数字%d处，见同期工作簿“数据来源”表。", other)
+	}
+	b.WriteString("其余内容不变，请以本版为准。")
 	return b.String()
 }
 
@@ -144,7 +222,7 @@ const maxErrata = 12
 func ProvenanceNote(p Provenance, kind string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "数据说明：本%s数据期间为%s，数据截至%s；目标任务采用第%d版；本件为%s，由 lingpao %s 生成。", kind, p.PeriodLabel,
-		p.CutOff.In(lingpao.Beijing).Format("2006年1月2日15:04"), p.TargetsVersion, p.EditionLabel(), p.Version)
+		CutOffText(p.CutOff), p.TargetsVersion, p.EditionLabel(), p.Version)
 	var used []string
 	for _, s := range p.Sources {
 		used = append(used, fmt.Sprintf("%s第%d版", s.Name, s.Version))
@@ -158,5 +236,21 @@ func ProvenanceNote(p Provenance, kind string) string {
 	return b.String()
 }
 
-// CutOffText formats a cut-off or generation time: 2025年10月15日 09:00.
-func CutOffText(t time.Time) string { return t.In(lingpao.Beijing).Format("2006年1月2日 15:04") }
+// CutOffText formats a cut-off or generation time to the second it counts to: 2025年10月15日 09:00, or
+// 2025年10月15日 23:04:22 — given back as --cutoff, it regenerates the same edition.
+func CutOffText(t time.Time) string {
+	t = t.In(lingpao.Beijing)
+	if t.Second() == 0 {
+		return t.Format("2006年1月2日 15:04")
+	}
+	return t.Format("2006年1月2日 15:04:05")
+}
+
+// CutOffArg is a cut-off as --cutoff takes it: 2025-10-15T09:00, or 2025-10-15T23:04:22.
+func CutOffArg(t time.Time) string {
+	t = t.In(lingpao.Beijing)
+	if t.Second() == 0 {
+		return t.Format("2006-01-02T15:04")
+	}
+	return t.Format("2006-01-02T15:04:05")
+}

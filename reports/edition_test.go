@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"lingpao"
 	"lingpao/reports"
 )
 
@@ -51,7 +52,7 @@ func TestErrataNote(t *testing.T) {
 	}
 	p = reports.Provenance{Edition: 3, RevisesDate: time.Date(2025, 10, 15, 9, 0, 0, 0, time.UTC),
 		Errata: []reports.Correction{{Name: "正定县", Item: "新增发明专利（本年累计）", Old: "12件", New: "13件"}}}
-	want := "本件为第3版，更正第2版（2025年10月15日生成）印发后收到的报表更正，共1处：正定县新增发明专利（本年累计）由12件更正为13件。其余内容不变，请以本版为准。"
+	want := "本件为第3版，更正第2版（2025年10月15日生成）。印发后收到的报表更正，共1处：正定县新增发明专利（本年累计）由12件更正为13件。其余内容不变，请以本版为准。"
 	if s := reports.ErrataNote(p); s != want {
 		t.Errorf("errata note\n got %s\nwant %s", s, want)
 	}
@@ -64,5 +65,42 @@ func TestErrataNote(t *testing.T) {
 	p.Errata = nil
 	if s := reports.ErrataNote(p); !strings.HasSuffix(s, "数据未变。") {
 		t.Errorf("a revision without changes: %q", s)
+	}
+}
+
+// TestAttributeChanges: a 更正说明 lists only changes to accepted data the earlier edition used. A
+// county that sent a later version (正定县) is corrected; one whose return the earlier edition did
+// not have (井陉矿区, 补报) is not a correction — it is named apart; a figure of no changed county
+// (a target) is an adjustment; the city total follows the counties.
+func TestAttributeChanges(t *testing.T) {
+	changes := []reports.Correction{
+		{Org: "130123", Name: "正定县", Item: "新增发明专利（本年累计）", Old: "12件", New: "13件"},
+		{Org: "130107", Name: "井陉矿区", Item: "专精特新中小企业数", Old: "未报送", New: "7家"},
+		{Org: "130110", Name: "鹿泉区", Item: "专精特新中小企业数目标", Old: "68家", New: "70家"},
+		{Org: "130100", Name: "全市合计", Item: "新增发明专利（本年累计）", Old: "80件", New: "81件"},
+	}
+	got := reports.Attribute(changes, "130100", map[string]bool{"130123": true}, map[string]bool{"130107": true})
+	want := []string{reports.CauseCorrection, reports.CauseLate, reports.CauseOther, reports.CauseCorrection}
+	for i, c := range got {
+		if c.Cause != want[i] {
+			t.Errorf("%s%s: cause %s, want %s", c.Name, c.Item, c.Cause, want[i])
+		}
+	}
+	p := reports.Provenance{Edition: 2, RevisesDate: time.Date(2025, 10, 16, 1, 0, 0, 0, time.UTC), Errata: got,
+		Late: []reports.LateReturn{{Org: "130107", Name: "井陉矿区", Month: lingpao.MonthOf(2025, 9), ReceivedAt: time.Date(2025, 10, 20, 2, 0, 0, 0, time.UTC)}}}
+	note := reports.ErrataNote(p)
+	for _, w := range []string{"本件为第2版，更正第1版（2025年10月16日生成）。", "共2处：正定县新增发明专利（本年累计）由12件更正为13件；全市合计新增发明专利（本年累计）由80件更正为81件。",
+		"本版计入了印发后补报的井陉矿区2025年9月报表（10月20日收到），相关数字随之变化，不属更正。", "因目标任务调整变化的数字1处"} {
+		if !strings.Contains(note, w) {
+			t.Errorf("note lacks %q:\n%s", w, note)
+		}
+	}
+	if strings.Contains(note, "由未报送更正为") {
+		t.Errorf("a late return is worded as a correction: %s", note)
+	}
+	// Only late returns: the new edition replaces the old one, it corrects nothing.
+	p.Errata = reports.Attribute(changes[1:2], "130100", nil, map[string]bool{"130107": true})
+	if note := reports.ErrataNote(p); !strings.HasPrefix(note, "本件为第2版，替代第1版") || strings.Contains(note, "更正，共") {
+		t.Errorf("late return only: %s", note)
 	}
 }

@@ -9,10 +9,12 @@ import (
 
 // Monthly is the content of the 月调度表 (PRODUCT §8.1).
 type Monthly struct {
-	Title      string     `json:"title"`
-	City       string     `json:"city"`
-	Issuer     string     `json:"issuer"`
-	Provenance Provenance `json:"provenance"`
+	// Period is the report's period.
+	Period     lingpao.Period `json:"-"`
+	Title      string         `json:"title"`
+	City       string         `json:"city"`
+	Issuer     string         `json:"issuer"`
+	Provenance Provenance     `json:"provenance"`
 	// Overview is the narrative of the overview sheet: the city's headline figures.
 	Overview []string `json:"overview"`
 	// Headline holds the headline indicators' tables (the overview shows their city totals).
@@ -27,6 +29,12 @@ type Monthly struct {
 	// summary.
 	Roster []RosterLine `json:"roster"`
 	Issues IssueSummary `json:"issues"`
+	// Rules are the rules in force with their configured values and Indicators how each indicator is
+	// measured (the 口径说明 sheet).
+	Rules      []RuleLine      `json:"rules"`
+	Indicators []IndicatorRule `json:"indicators"`
+	// StatusRule states the status rule in force, for the notes of the sheets.
+	StatusRule string `json:"status_rule"`
 }
 
 // ClusterRow is one cluster's reported figures for the month.
@@ -34,8 +42,18 @@ type ClusterRow struct {
 	County  string             `json:"county"`
 	Cluster lingpao.Cluster    `json:"cluster"`
 	Values  map[string]float64 `json:"values"`
-	// Reported is false when the county has no return for the month.
+	// Reported is false when the county has no return for the month; Merged when that is a January
+	// reported with February (1–2月合并).
 	Reported bool `json:"reported"`
+	Merged   bool `json:"merged,omitempty"`
+}
+
+// NoValue is what a cluster's cell without a figure reads: 未报送, or 1–2月合并.
+func (r ClusterRow) NoValue() string {
+	if r.Merged {
+		return lingpao.StatusMerged.Label()
+	}
+	return lingpao.StatusMissing.Label()
 }
 
 // ClusterIndicators are the cluster sheet's columns, in order.
@@ -78,6 +96,7 @@ func BuildMonthly(in Input) *Monthly {
 		title = fmt.Sprintf("%s县域特色产业集群发展情况（%s）", in.cityName(), in.Period.Label())
 	}
 	mo := &Monthly{
+		Period:     in.Period,
 		Title:      title,
 		City:       in.cityName(),
 		Issuer:     in.Config.IssuingUnit,
@@ -90,6 +109,9 @@ func BuildMonthly(in Input) *Monthly {
 		Ladder:     in.ladder(),
 		Roster:     in.roster(),
 		Issues:     in.issues(),
+		Rules:      in.rules(),
+		StatusRule: StatusRule(in.Config.Progress.Thresholds),
+		Indicators: in.indicatorRules(allTables(groups)),
 	}
 	mo.Overview = in.overview(mo.Headline)
 	return mo
@@ -118,7 +140,8 @@ func (in Input) clusters() []ClusterRow {
 	for _, c := range in.counties() {
 		_, reported := in.Data.Reported(c.Code, m)
 		for _, cl := range in.Catalog.ClustersOf(c.Code) {
-			row := ClusterRow{County: c.Name, Cluster: cl, Values: map[string]float64{}, Reported: reported}
+			row := ClusterRow{County: c.Name, Cluster: cl, Values: map[string]float64{}, Reported: reported,
+				Merged: !reported && in.Config.MergeJanFeb && m.N == 1}
 			for _, code := range ClusterIndicators {
 				ind, ok := in.Catalog.Indicator(code)
 				if !ok {

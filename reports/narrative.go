@@ -83,32 +83,39 @@ func Sentence(ind lingpao.Indicator, a lingpao.Assessment) string {
 		if a.Actual.Value < 0 {
 			dir = "下降"
 		}
-		s := fmt.Sprintf("%s同比%s%s", subj, dir, lingpao.FormatNumber(math.Abs(a.Actual.Value), 1)+"%")
-		diff := a.Actual.Value - t.Bar()
+		s := fmt.Sprintf("%s同比%s%s", subj, dir, lingpao.FormatNumber(math.Abs(a.Actual.Value), ind.Decimals)+"%")
+		diff := printedDiff(ind, a) // as the table's 实际−目标 column prints it
 		switch {
-		case a.Met && diff >= 0.05:
-			return s + fmt.Sprintf("，高于%s的目标%s", target, pp(diff))
+		case diff > 0:
+			return s + fmt.Sprintf("，高于%s的目标%s", target, lingpao.FormatNumber(diff, ind.Decimals)+"个百分点")
+		case diff == 0:
+			return s + fmt.Sprintf("，与%s的目标持平", target)
 		case a.Met:
-			return s + fmt.Sprintf("，达到%s的目标", target)
+			return s + fmt.Sprintf("，低于%s的目标%s个百分点，在“左右”允许的范围内", target, lingpao.FormatNumber(-diff, ind.Decimals))
 		}
-		return s + fmt.Sprintf("，低于%s的目标%s", target, pp(diff))
+		return s + fmt.Sprintf("，低于%s的目标%s个百分点", target, lingpao.FormatNumber(-diff, ind.Decimals))
 	}
-	diff := a.Actual.Value - t.Bar()
-	if ind.LowerIsBetter {
-		diff = -diff
-	}
+	diff := printedDiff(ind, a)
 	unit := "个百分点"
 	if !ind.Percent() {
 		unit = ind.Unit
 	}
-	gap := lingpao.FormatNumber(math.Abs(a.Actual.Value-t.Bar()), ind.Decimals) + unit
+	gap := lingpao.FormatNumber(math.Abs(diff), ind.Decimals) + unit
+	if ind.LowerIsBetter {
+		diff = -diff
+	}
 	switch {
-	case math.Abs(diff) < 0.5*math.Pow(10, -float64(ind.Decimals)):
+	case diff == 0:
 		return fmt.Sprintf("%s为%s，与%s的目标持平", ind.Name, actual, target)
 	case diff > 0:
 		return fmt.Sprintf("%s为%s，%s%s的目标%s", ind.Name, actual, map[bool]string{true: "低于", false: "高于"}[ind.LowerIsBetter], target, gap)
 	}
 	return fmt.Sprintf("%s为%s，%s%s的目标%s", ind.Name, actual, map[bool]string{true: "高于", false: "低于"}[ind.LowerIsBetter], target, gap)
+}
+
+// printedDiff is the actual figure less the target as printed (TargetDiff), for any measured form.
+func printedDiff(ind lingpao.Indicator, a lingpao.Assessment) float64 {
+	return lingpao.Round(lingpao.Round(a.Actual.Value, ind.Decimals)-lingpao.Round(a.Target.Bar(), max(ind.Decimals, decimalsOf(a.Target.Bar()))), ind.Decimals)
 }
 
 // overview is the bulletin's 总体情况: the city's headline figures and how they stand.
@@ -153,49 +160,157 @@ func (in Input) overview(tables []Table) []string {
 	return paras
 }
 
-// coverageNote says, once, which counties the city totals lack or count with an earlier month's
-// figure.
+// coverageNote says, once for the headline tables, what the city totals did with each county that has
+// no complete figure for the month: counted with which month's figures, for which indicators, and
+// which left out — and why (no return, 1–2月合并, a cluster's blank cell).
 func coverageNote(in Input, tables []Table) string {
-	carried := map[string]lingpao.Period{}
-	var order []string
-	missing := map[string]bool{}
+	if s := CarryNote(in, tables); s != "" {
+		return "（" + s + "。）"
+	}
+	return ""
+}
+
+// CarryNote words what the city totals of the tables did with the counties without a complete figure
+// for the report's last month: 「全市合计中，井陉矿区未报送本月报表，按8月数据计入；元氏县报表中元氏
+// 装备制造未填报专精特新中小企业数，该项按8月数据计入」. Counties treated alike are named together.
+func CarryNote(in Input, tables []Table) string {
+	m := in.Period.LastMonth()
+	type treat struct {
+		how  string   // 按8月数据计入, 未计入
+		inds []string // the indicators so treated
+	}
+	per := map[string][]*treat{}
+	blank := map[string][]string{} // county → blank 「cluster」 rows, in order
+	blankInds := map[string][]string{}
+	clusterName := map[string]string{}
+	for _, cl := range in.Catalog.Clusters {
+		clusterName[cl.Code] = cl.Name
+	}
+	add := func(org, how, ind string) {
+		for _, t := range per[org] {
+			if t.how == how {
+				t.inds = append(t.inds, ind)
+				return
+			}
+		}
+		per[org] = append(per[org], &treat{how: how, inds: []string{ind}})
+	}
 	for _, t := range tables {
 		a := t.Total.A.Actual
+		subj := t.Indicator.Name
+		from := map[string]lingpao.Period{}
 		for _, c := range a.Carried {
-			if _, ok := carried[c.Org]; !ok {
-				order = append(order, c.Org)
+			if f, ok := from[c.Org]; !ok || c.From.Before(f) {
+				from[c.Org] = c.From
 			}
-			carried[c.Org] = c.From
 		}
-		if a.Units < a.Of {
-			for _, c := range in.counties() {
-				if _, ok := in.Data.Reported(c.Code, in.Period.LastMonth()); !ok {
-					if _, ok := carried[c.Code]; !ok {
-						missing[c.Code] = true
+		orgs := make([]string, 0, len(from))
+		for org := range from {
+			orgs = append(orgs, org)
+		}
+		for _, org := range orgs {
+			add(org, "按"+monthWord(from[org], m)+"数据计入", subj)
+		}
+		for _, org := range a.Without {
+			add(org, "未计入", subj)
+		}
+		for _, org := range append(orgs, a.Without...) {
+			if _, ok := in.Data.Reported(org, m); !ok {
+				continue
+			}
+			codes := lingpaoComponents(t.Indicator)
+			if t.Indicator.Kind == lingpao.KindGrowth {
+				codes = codes[:1] // last year's column may be blank: the stored history stands in
+			}
+			for _, code := range codes {
+				for _, cl := range in.Data.Blank(org, code, m) {
+					name := "「" + orDefault(clusterName[cl], cl) + "」"
+					if !contains(blank[org], name) {
+						blank[org] = append(blank[org], name)
 					}
 				}
 			}
+			if !contains(blankInds[org], subj) {
+				blankInds[org] = append(blankInds[org], subj)
+			}
 		}
+	}
+	groups := map[string][]string{}
+	var order []string
+	for _, c := range in.counties() {
+		ts := per[c.Code]
+		if len(ts) == 0 {
+			continue
+		}
+		var reason string
+		_, hasReturn := in.Data.Reported(c.Code, m)
+		switch {
+		case hasReturn && len(blank[c.Code]) > 0:
+			reason = fmt.Sprintf("报表中%s未填报%s，", strings.Join(blank[c.Code], ""), strings.Join(blankInds[c.Code], "、"))
+		case hasReturn:
+			reason = fmt.Sprintf("报表缺少%s的计算数据，", strings.Join(blankInds[c.Code], "、"))
+		case in.Config.MergeJanFeb && m.N == 1:
+			reason = "1–2月合并报送，"
+		default:
+			reason = "未报送本月报表，"
+		}
+		var hows []string
+		for _, t := range ts {
+			if len(ts) == 1 && (hasReturn || len(t.inds) == len(tables)) {
+				hows = append(hows, t.how)
+				continue
+			}
+			hows = append(hows, strings.Join(t.inds, "、")+t.how)
+		}
+		tail := reason + strings.Join(hows, "，")
+		if _, ok := groups[tail]; !ok {
+			order = append(order, tail)
+		}
+		groups[tail] = append(groups[tail], c.Name)
+	}
+	if len(order) == 0 {
+		return ""
 	}
 	var parts []string
-	for _, org := range order {
-		parts = append(parts, fmt.Sprintf("%s按%d月数据计入", in.name(org), carried[org].N))
+	for _, tail := range order {
+		parts = append(parts, strings.Join(groups[tail], "、")+tail)
 	}
-	var none []string
-	for _, c := range in.counties() {
-		if missing[c.Code] {
-			none = append(none, c.Name)
+	return "全市合计中，" + strings.Join(parts, "；")
+}
+
+// monthWord names month f as seen from month m: 8月 in the same year, 2024年12月 otherwise.
+func monthWord(f, m lingpao.Period) string {
+	if f.Year == m.Year {
+		return fmt.Sprintf("%d月", f.N)
+	}
+	return f.Label()
+}
+
+// lingpaoComponents are the indicators whose cells feed ind (itself, a ratio's two, a growth's two).
+func lingpaoComponents(ind lingpao.Indicator) []string {
+	switch ind.Kind {
+	case lingpao.KindRatio, lingpao.KindCoverage:
+		return []string{ind.Numerator, ind.Denominator}
+	case lingpao.KindGrowth:
+		return []string{ind.Base, ind.Prior}
+	}
+	return []string{ind.Code}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
 		}
 	}
-	switch {
-	case len(parts) > 0 && len(none) > 0:
-		return fmt.Sprintf("（全市合计中，未报送本月数据的%s；%s无数据，未计入。）", strings.Join(parts, "、"), strings.Join(none, "、"))
-	case len(parts) > 0:
-		return fmt.Sprintf("（全市合计中，未报送本月数据的%s。）", strings.Join(parts, "、"))
-	case len(none) > 0:
-		return fmt.Sprintf("（%s未报送，未计入全市合计。）", strings.Join(none, "、"))
+	return false
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
 	}
-	return ""
+	return s
 }
 
 // countyText words how the counties stand on one indicator: the best, and the counties behind. A rate
@@ -214,13 +329,17 @@ func countyText(t Table) string {
 		what = subj
 	}
 	b.WriteString(topText(what, t.Ranked(), value))
-	var far, behind, missing, short []string
+	var far, behind, missing, merged, short []string
 	met := 0
 	for _, r := range t.Rows {
 		switch {
-		case !r.A.HasTarget:
+		case !r.A.HasTask():
+		case r.A.Status == lingpao.StatusMissing && len(r.Blank) > 0:
+			missing = append(missing, fmt.Sprintf("%s（%s未填报）", r.Name, strings.Join(r.Blank, "、")))
 		case r.A.Status == lingpao.StatusMissing:
 			missing = append(missing, r.Name)
+		case r.A.Status == lingpao.StatusMerged:
+			merged = append(merged, r.Name)
 		case rate && r.A.Met:
 			met++
 		case rate:
@@ -269,6 +388,12 @@ func countyText(t Table) string {
 			b.WriteString("；")
 		}
 		fmt.Fprintf(&b, "%s未报送", strings.Join(missing, "、"))
+	}
+	if len(merged) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("；")
+		}
+		fmt.Fprintf(&b, "%s1–2月合并报送，1月不单独考核", strings.Join(merged, "、"))
 	}
 	if b.Len() == 0 {
 		return ""

@@ -34,6 +34,8 @@ type Scorecard struct {
 	Reporting []MonthReport `json:"reporting"`
 	Clusters  []ClusterRow  `json:"clusters"`
 	Note      string        `json:"note"`
+	// StatusRule states the status rule in force.
+	StatusRule string `json:"status_rule"`
 }
 
 // ScoreLine is one indicator of a scorecard.
@@ -99,7 +101,7 @@ func BuildScorecards(in Input, only ...string) []*Scorecard {
 			continue
 		}
 		sc := &Scorecard{Org: c.Code, Name: c.Name, City: in.cityName(), Issuer: in.Config.IssuingUnit, Date: lingpao.FormatDateCN(in.Generated),
-			Title: fmt.Sprintf("%s县域特色产业集群发展体检表", c.Name), Ranked: ranked}
+			Title: fmt.Sprintf("%s县域特色产业集群发展体检表", c.Name), Ranked: ranked, StatusRule: StatusRule(in.Config.Progress.Thresholds)}
 		sc.Provenance = prov
 		sc.Provenance.Sources, sc.Provenance.Missing = nil, nil
 		for _, s := range prov.Sources {
@@ -168,7 +170,7 @@ func (sc *Scorecard) summary(p lingpao.Period) string {
 		counts[l.Row.A.Status]++
 	}
 	var bits []string
-	for _, st := range []lingpao.Status{lingpao.StatusAhead, lingpao.StatusOnTrack, lingpao.StatusBehind, lingpao.StatusFarBehind, lingpao.StatusMissing} {
+	for _, st := range []lingpao.Status{lingpao.StatusAhead, lingpao.StatusOnTrack, lingpao.StatusBehind, lingpao.StatusFarBehind, lingpao.StatusMissing, lingpao.StatusMerged, lingpao.StatusNoTarget} {
 		if counts[st] > 0 {
 			bits = append(bits, fmt.Sprintf("%s%d项", st.Label(), counts[st]))
 		}

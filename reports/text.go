@@ -29,9 +29,13 @@ func GapText(g float64) string {
 	return "-" + s
 }
 
-// ActualText is the actual figure of an assessment with the indicator's decimals, or 未报送.
+// ActualText is the actual figure of an assessment with the indicator's decimals, or 未报送 (1–2月合并
+// for a January reported with February).
 func ActualText(ind lingpao.Indicator, a lingpao.Assessment) string {
 	if !a.Actual.OK {
+		if a.Status == lingpao.StatusMerged || a.Actual.MergedJanFeb {
+			return lingpao.StatusMerged.Label()
+		}
 		return lingpao.StatusMissing.Label()
 	}
 	return lingpao.FormatNumber(a.Actual.Value, ind.Decimals)
@@ -155,4 +159,62 @@ func periodPhrase(p lingpao.Period) string {
 		return "1月份"
 	}
 	return fmt.Sprintf("1—%d月", m.N)
+}
+
+// RateLike reports whether an assessment is judged against its figure — a rate or a growth, whose
+// 序时进度 is 100% at every date — rather than as progress toward a target over time.
+func RateLike(a lingpao.Assessment) bool {
+	return a.HasTarget && (a.Target.Form == lingpao.FormRate || a.Target.Form == lingpao.FormGrowth)
+}
+
+// TargetDiff is a rate's or a growth's actual figure less its target, in the indicator's own points
+// (percentage points for a %), as printed with the indicator's decimals; ok is false for any other
+// assessment, or one not measured.
+func TargetDiff(ind lingpao.Indicator, a lingpao.Assessment) (float64, bool) {
+	if !RateLike(a) || !a.Measured() {
+		return 0, false
+	}
+	return printedDiff(ind, a), true
+}
+
+// TargetDiffText is TargetDiff with its sign (+1.6), or — when there is none.
+func TargetDiffText(ind lingpao.Indicator, a lingpao.Assessment) string {
+	d, ok := TargetDiff(ind, a)
+	if !ok {
+		return Placeholder
+	}
+	s := lingpao.FormatNumber(math.Abs(d), ind.Decimals)
+	switch {
+	case d > 0:
+		return "+" + s
+	case d < 0:
+		return "-" + s
+	}
+	return s
+}
+
+// DiffUnit is the unit of TargetDiff: 百分点 for a percentage, else the indicator's unit.
+func DiffUnit(ind lingpao.Indicator) string {
+	if ind.Percent() {
+		return "百分点"
+	}
+	return ind.Unit
+}
+
+// Column headers that say what their numbers are, shared by the renderers.
+const (
+	// HeadCompletion is completion: actual ÷ target (a milestone's increment from its baseline).
+	HeadCompletion = "完成率"
+	// HeadGap is completion less 序时进度, in percentage points: what status is decided on.
+	HeadGap = "完成率−序时进度（百分点）"
+	// HeadTargetDiff is a rate's or a growth's actual less its target, in its own points.
+	HeadTargetDiff = "实际−目标"
+)
+
+// StatusRule states the status rule in force, for the notes of every report: 状态按“完成率−序时进度”
+// 判定（保留一位小数）：高于+5为超序时，…
+func StatusRule(th lingpao.Thresholds) string {
+	on, far := lingpao.FormatNumber(th.OnTrack, decimalsOf(th.OnTrack)), lingpao.FormatNumber(th.FarBehind, decimalsOf(th.FarBehind))
+	return fmt.Sprintf("完成率＝实际÷目标（里程碑目标按自基数起的增量计）；状态按“完成率−序时进度”（百分点，保留一位小数、四舍五入）判定：高于+%s为超序时，−%s至+%s（含）为基本同步，低于−%s但不低于−%s为滞后，低于−%s为严重滞后；增速、比率类指标的序时进度为100%%，另列“实际−目标”；任一集群未填报的指标为未报送，不排名、不计分",
+		on, on, on, on, far, far)
 }

@@ -315,7 +315,7 @@ func TestAllocationSums(t *testing.T) {
 	}
 	want := []string{
 		"sjz2022-srdi_sme-2023", "sjz2022-srdi_sme-2025", "sjz2022-little_giant-2023", "sjz2022-little_giant-2025",
-		"sjz2022-listed-2025", "sjz2022-invention_patents_new-annual/2025", "sjz2022-srdi_sme_new-annual/2025",
+		"sjz2022-listed-2023", "sjz2022-listed-2025", "sjz2022-invention_patents_new-annual/2025", "sjz2022-srdi_sme_new-annual/2025",
 		"sjz2022-innov_sme_new-annual/2025", "sjz2022-hitech_new-annual/2025", "sjz2022-green_factory_new-annual/2025",
 	}
 	for _, b := range want {
@@ -537,4 +537,33 @@ func modified(t *testing.T, file, old, new string) fs.FS {
 	}
 	m[file] = &fstest.MapFile{Data: []byte(strings.Replace(s, old, new, 1))}
 	return m
+}
+
+// TestAllocationChainsLikeTheCity: an indicator is measured the same way at city and county level.
+// Where the city's milestone is measured from an earlier one (上市企业 2025 from 2023), every county's
+// share of it is measured from the county's share of the earlier one — never held as a level — and the
+// county shares of the increment add up to the city's increment.
+func TestAllocationChainsLikeTheCity(t *testing.T) {
+	cat := loadEmbedded(t)
+	for _, city := range cat.Targets {
+		if city.Org != "130100" || city.Form != lingpao.FormMilestone || city.Baseline == nil {
+			continue
+		}
+		var increments float64
+		shares := 0
+		for _, tg := range cat.Targets {
+			if !tg.Example || !strings.HasPrefix(tg.ID, city.ID+"@") {
+				continue
+			}
+			shares++
+			if tg.Baseline == nil || tg.Start.IsZero() {
+				t.Errorf("%s: a county share without a baseline, held as a level while the city's is measured from %v", tg.ID, *city.Baseline)
+				continue
+			}
+			increments += tg.Bar() - *tg.Baseline
+		}
+		if shares > 0 && increments != city.Bar()-*city.Baseline {
+			t.Errorf("%s: the counties' increments add up to %v, the city's is %v", city.ID, increments, city.Bar()-*city.Baseline)
+		}
+	}
 }

@@ -27,7 +27,10 @@ type Edition struct {
 	Digest    string
 	// Figures is the report's figures as JSON (the reports package's []Figure), kept for the 更正说明
 	// of the next edition.
-	Figures        json.RawMessage
+	Figures json.RawMessage
+	// Sources are the returns the edition was made from: per "org/month", the id of the submission in
+	// force at its cut-off. Empty for editions recorded before they were kept.
+	Sources        map[string]int64
 	Files          []string
 	Version        string
 	TargetsVersion int
@@ -55,7 +58,7 @@ func (d *DB) FindEditions(ctx context.Context, f EditionFilter) (_ []Edition, er
 	if !f.AnyScope {
 		where, args = append(where, "scope = ?"), append(args, f.Scope)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, period, scope, edition, cutoff, generated_at, digest, figures, files, lingpao_version,
+	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, period, scope, edition, cutoff, generated_at, digest, figures, sources, files, lingpao_version,
 		targets_version, recorded_at FROM report_editions WHERE `+strings.Join(where, " AND ")+` ORDER BY kind, period, scope, edition`, args...)
 	if err != nil {
 		return nil, err
@@ -64,10 +67,13 @@ func (d *DB) FindEditions(ctx context.Context, f EditionFilter) (_ []Edition, er
 	var out []Edition
 	for rows.Next() {
 		var e Edition
-		var cutoff, generated, recorded, files string
+		var cutoff, generated, recorded, files, sources string
 		var figures []byte
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Period, &e.Scope, &e.Edition, &cutoff, &generated, &e.Digest, &figures, &files, &e.Version,
+		if err := rows.Scan(&e.ID, &e.Kind, &e.Period, &e.Scope, &e.Edition, &cutoff, &generated, &e.Digest, &figures, &sources, &files, &e.Version,
 			&e.TargetsVersion, &recorded); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(sources), &e.Sources); err != nil {
 			return nil, err
 		}
 		e.CutOff, e.Generated, e.RecordedAt = parseTime(cutoff), parseTime(generated), parseTime(recorded)
@@ -129,10 +135,16 @@ func (d *DB) SaveEdition(ctx context.Context, e *Edition) (err error) {
 		if e.Files == nil {
 			files = []byte("[]")
 		}
+		sources := []byte("{}")
+		if len(e.Sources) > 0 {
+			if sources, err = json.Marshal(e.Sources); err != nil {
+				return err
+			}
+		}
 		e.RecordedAt = d.Now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO report_editions (kind, period, scope, edition, cutoff, generated_at, digest, figures, files,
-			lingpao_version, targets_version, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Kind, e.Period, e.Scope, e.Edition, formatTime(e.CutOff), formatTime(e.Generated), e.Digest, string(e.Figures), string(files),
+		res, err := tx.ExecContext(ctx, `INSERT INTO report_editions (kind, period, scope, edition, cutoff, generated_at, digest, figures, sources, files,
+			lingpao_version, targets_version, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Kind, e.Period, e.Scope, e.Edition, formatTime(e.CutOff), formatTime(e.Generated), e.Digest, string(e.Figures), string(sources), string(files),
 			e.Version, e.TargetsVersion, formatTime(e.RecordedAt))
 		if err != nil {
 			return err

@@ -33,6 +33,8 @@ type dashboardView struct {
 type headlineRow struct {
 	Name, Target, Actual, Completion, Expected, Gap string
 	Status                                          lingpao.Status
+	// Href explains the figure (/explain).
+	Href string
 }
 
 // countyState is one county's reporting for the month.
@@ -78,6 +80,8 @@ type heatCell struct {
 	Status lingpao.Status
 	Text   string
 	Title  string
+	// Href explains the figure (/explain).
+	Href string
 }
 
 type statusCount struct {
@@ -149,7 +153,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	v.RateWidth = fmt.Sprintf("%.1f", 100*v.Rate.Rate())
 	for _, t := range mo.Headline {
-		v.Headline = append(v.Headline, headlineOf(t.Indicator, t.Total.A))
+		h := headlineOf(t.Indicator, t.Total.A)
+		h.Href = explainLink(p.Period, t.Total.Org, t.Indicator.Code)
+		v.Headline = append(v.Headline, h)
 	}
 	v.Heat = buildHeatMap(mo)
 	st, err := s.status(r.Context(), p.Period)
@@ -182,7 +188,9 @@ func buildHeatMap(mo *reports.Monthly) heatMap {
 			}
 			span++
 			h.Columns = append(h.Columns, heatColumn{Code: t.Indicator.Code, Name: t.Indicator.Name, Unit: t.Indicator.Unit, Short: shortName(t.Indicator.Name)})
-			h.Total.Cells = append(h.Total.Cells, heatCellOf(t.Indicator, t.Total.Name, t.Total.A))
+			tc := heatCellOf(t.Indicator, t.Total.Name, t.Total.A)
+			tc.Href = explainLink(mo.Period, t.Total.Org, t.Indicator.Code)
+			h.Total.Cells = append(h.Total.Cells, tc)
 			for _, row := range t.Rows {
 				i, ok := index[row.Org]
 				if !ok {
@@ -191,6 +199,7 @@ func buildHeatMap(mo *reports.Monthly) heatMap {
 					h.Rows = append(h.Rows, heatRow{Org: row.Org, Name: row.Name})
 				}
 				c := heatCellOf(t.Indicator, row.Name, row.A)
+				c.Href = explainLink(mo.Period, row.Org, t.Indicator.Code)
 				counts[c.Status]++
 				h.Rows[i].Cells = append(h.Rows[i].Cells, c)
 			}
@@ -203,6 +212,11 @@ func buildHeatMap(mo *reports.Monthly) heatMap {
 		h.Counts = append(h.Counts, statusCount{Status: st, N: counts[st]})
 	}
 	return h
+}
+
+// explainLink is the page explaining org's figure of indicator in period p.
+func explainLink(p lingpao.Period, org, indicator string) string {
+	return link("/explain", p, "org", org, "indicator", indicator)
 }
 
 // shortName shortens an indicator name for a narrow column header.
@@ -226,6 +240,9 @@ func heatCellOf(ind lingpao.Indicator, who string, a lingpao.Assessment) heatCel
 	case lingpao.StatusMissing:
 		c.Text = "未报"
 		c.Title = fmt.Sprintf("%s · %s：未报送", who, ind.Name)
+	case lingpao.StatusMerged:
+		c.Text = "合并"
+		c.Title = fmt.Sprintf("%s · %s：1–2月合并报送，1月不单独考核", who, ind.Name)
 	case lingpao.StatusNoTarget:
 		c.Text = "—"
 		c.Title = fmt.Sprintf("%s · %s：%s，无分解目标", who, ind.Name, ind.Format(a.Actual.Value))
@@ -234,7 +251,7 @@ func heatCellOf(ind lingpao.Indicator, who string, a lingpao.Assessment) heatCel
 		}
 	default:
 		c.Text = pct(a.Completion)
-		c.Title = fmt.Sprintf("%s · %s：实际 %s，目标 %s，完成 %s，序时进度 %s，差距 %s 个百分点（%s）",
+		c.Title = fmt.Sprintf("%s · %s：实际 %s，目标 %s，完成 %s，序时进度 %s，完成率−序时进度 %s 个百分点（%s）",
 			who, ind.Name, ind.Format(a.Actual.Value), a.Target.ValueText(ind), pct(a.Completion), pct(a.Expected), pp(a.Gap), a.Status.Label())
 	}
 	return c

@@ -18,6 +18,8 @@ type lagRow struct {
 	Org, Name, Indicator, Actual, Target, Completion, Expected, Gap string
 	GapValue                                                        float64
 	Status                                                          lingpao.Status
+	// Href explains the figure (/explain).
+	Href string
 }
 
 type escalationsView struct {
@@ -112,7 +114,8 @@ func (s *Server) escalations(w http.ResponseWriter, r *http.Request) {
 					continue
 				}
 				v.Lagging = append(v.Lagging, lagRow{Org: row.Org, Name: row.Name, Indicator: ind.Name, Actual: ind.Format(a.Actual.Value),
-					Target: a.Target.ValueText(ind), Completion: pct(a.Completion), Expected: pct(a.Expected), Gap: pp(a.Gap), GapValue: a.Gap, Status: a.Status})
+					Target: a.Target.ValueText(ind), Completion: pct(a.Completion), Expected: pct(a.Expected), Gap: pp(a.Gap), GapValue: a.Gap, Status: a.Status,
+					Href: explainLink(p.Period, row.Org, ind.Code)})
 			}
 		}
 	}

@@ -34,6 +34,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /targets/export", read(s.targetsExport))
 	mux.Handle("POST /targets/import", s.guard(canWrite, upload, s.targetsImport))
 	mux.Handle("GET /escalations", read(s.escalations))
+	mux.Handle("GET /explain", read(s.explain))
 	mux.Handle("GET /issues", read(s.issueLedger))
 	mux.Handle("GET /reports", read(s.reportList))
 	mux.Handle("GET /reports/files/{id}", read(s.downloadReport))

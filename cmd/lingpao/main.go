@@ -69,6 +69,7 @@ func commands() []command {
 		{"ingest", "处理一遍收件箱中的报表并写回执", runIngest},
 		{"status", "报送率与各县报送状态、进度、督办：--period P", runStatus},
 		{"report", "生成报告：monthly|quarterly|half|annual|scorecard", group(reportKinds)},
+		{"explain", "解释报告中的一个数字：--period P --org O --indicator I", runExplain},
 		{"targets", "目标任务：list | export FILE（分解表）| import FILE | versions", group(targetsActions)},
 		{"jobs", "计划任务：list（计划、下次与上次运行）| run NAME [--now T]", group(jobsActions)},
 		{"serve", "服务模式：定时轮询收件箱、催报、生成并发送报告（+ 网页）", runServe},

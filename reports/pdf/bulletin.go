@@ -80,6 +80,7 @@ func bulletinLayout(b *reports.Bulletin, extra func(*Layout, *sections)) *Layout
 	l.Body(b.Overview...)
 	if len(b.Tables) > 0 {
 		l.Table(headlineTable(s.nextTable("全市主要指标完成情况"), b.Tables))
+		l.Note("注：" + b.StatusRule + "。")
 	}
 	if extra != nil {
 		extra(l, &s)
@@ -95,7 +96,7 @@ func bulletinLayout(b *reports.Bulletin, extra func(*Layout, *sections)) *Layout
 			}
 		}
 		l.Table(countiesTable(s.nextTable("各县（市、区）主要指标完成情况"), b.Counties, b.Ranking))
-		l.Note("注：表中指标为完成率（增速、占比类指标为实际值），颜色表示与序时进度相比的状态：绿色超序时，蓝色基本同步，橙色滞后，红色严重滞后，灰色未报送。综合得分见“红黑榜”。")
+		l.Note("注：表中指标为完成率（增速、占比类指标为实际值），颜色表示状态：绿色超序时，蓝色基本同步，橙色滞后，红色严重滞后，灰色未报送或无任务。" + b.StatusRule + "。综合得分见“红黑榜”。")
 	}
 
 	if b.ClustersText != "" {
@@ -172,15 +173,16 @@ func statusColumn(w float64) Column {
 }
 
 func headlineTable(title string, ts []reports.Table) TableSpec {
-	t := TableSpec{Title: title, FontSize: 10, Columns: []Column{
-		{Header: "指标", Width: 3.2, Align: AlignLeft}, {Header: "目标", Width: 1.5, Align: AlignCenter}, {Header: "实际", Width: 1.3},
-		{Header: "完成率", Width: 1.2}, {Header: "序时进度", Width: 1.2}, {Header: "差距（百分点）", Width: 1.3}, statusColumn(1.3),
+	t := TableSpec{Title: title, FontSize: 9.5, Columns: []Column{
+		{Header: "指标", Width: 3.0, Align: AlignLeft}, {Header: "目标", Width: 1.2, Align: AlignCenter}, {Header: "实际", Width: 1.0},
+		{Header: reports.HeadCompletion, Width: 1.05}, {Header: "序时进度", Width: 1.05}, {Header: reports.HeadGap, Width: 1.8},
+		{Header: reports.HeadTargetDiff + "（百分点）", Width: 1.5}, statusColumn(1.1),
 	}}
 	for _, tb := range ts {
 		ind, a := tb.Indicator, tb.Total.A
 		t.Rows = append(t.Rows, []Cell{
 			{Text: fmt.Sprintf("%s（%s）", ind.Name, ind.Unit)}, {Text: reports.TargetText(ind, a)}, {Text: reports.ActualText(ind, a)},
-			{Text: reports.CompletionText(a)}, {Text: reports.ExpectedText(a)}, {Text: reports.GapCell(a)}, statusCell(a.Status),
+			{Text: reports.CompletionText(a)}, {Text: reports.ExpectedText(a)}, {Text: reports.GapCell(a)}, {Text: reports.TargetDiffText(ind, a)}, statusCell(a.Status),
 		})
 	}
 	return t
@@ -197,10 +199,11 @@ func completionChart(title string, t reports.Table) ChartSpec {
 		c.Labels = append(c.Labels, r.Name)
 		v := math.NaN()
 		if r.A.Measured() {
-			v = r.A.Completion * 100
-			ref = r.A.Expected * 100
+			v = lingpao.Round(r.A.Completion*100, 1)
+			ref = lingpao.Round(r.A.Expected*100, 1)
 		}
 		c.Values = append(c.Values, v)
+		c.Notes = append(c.Notes, r.A.Status.Label()) // 未报送, 无任务 (an allocation of 0), 1–2月合并
 		c.BarColors = append(c.BarColors, StatusColor(r.A.Status))
 	}
 	if ref > 0 {
@@ -243,6 +246,8 @@ func countiesTable(title string, secs []reports.CountySection, rk reports.Rankin
 			text := reports.Placeholder
 			switch {
 			case !r.A.HasTarget:
+			case !r.A.HasTask(), r.A.Status == lingpao.StatusMerged:
+				text = r.A.Status.Label()
 			case !r.A.Actual.OK:
 				text = lingpao.StatusMissing.Label()
 			case rateLike(s.Table):
@@ -272,7 +277,7 @@ func clustersTable(title string, rows []reports.ClusterRow) TableSpec {
 		if v, ok := r.Values[code]; ok {
 			return lingpao.FormatNumber(v, d)
 		}
-		return reports.Placeholder
+		return r.NoValue() // a blank cell is not reported, as in the workbook
 	}
 	for i, r := range rows {
 		name := r.Cluster.Name

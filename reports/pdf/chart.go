@@ -11,9 +11,11 @@ import (
 type ChartSpec struct {
 	Title  string
 	Labels []string
-	// Values are the bar lengths, one per label. NaN means not reported: the bar is left out and
-	// marked 未报送, never drawn as zero.
+	// Values are the bar lengths, one per label. NaN means no figure: the bar is left out and marked
+	// with its Notes entry (未报送 when there is none), never drawn as zero.
 	Values []float64
+	// Notes, when set, say per bar why a NaN bar has no figure: 未报送, 无任务, 1–2月合并.
+	Notes []string
 	// Reference, when set, is drawn as a dashed line across the bars, labelled ReferenceLabel and
 	// the value (e.g. 序时进度 75%).
 	Reference      *float64
@@ -163,6 +165,9 @@ func (c *chartLayout) layout() {
 	// Room for the value labels past the bar ends, on the right and, for negatives, the left.
 	d.setFont(chartSmallSize, false)
 	right, left := d.measure("未报送"), 0.0
+	for i := range s.Values {
+		right = max(right, d.measure(c.note(i)))
+	}
 	for _, v := range s.Values {
 		if math.IsNaN(v) {
 			continue
@@ -185,6 +190,14 @@ func (c *chartLayout) layout() {
 		c.rowH = (s.Height - c.headH() - c.frameH()) / float64(len(s.Values))
 	}
 	c.rowH = max(c.rowH, float64(lines)*labelLH+1.2, 4)
+}
+
+// note is what bar i without a figure says.
+func (c *chartLayout) note(i int) string {
+	if i < len(c.s.Notes) && c.s.Notes[i] != "" {
+		return c.s.Notes[i]
+	}
+	return "未报送"
 }
 
 // headH is the height of the title and legend line, drawn once.
@@ -321,7 +334,7 @@ func (c *chartLayout) drawBars(from, to int) {
 		d.setFont(chartSmallSize, false)
 		if math.IsNaN(v) {
 			d.setText(ColorMissing)
-			d.textLine(zero+1, yc-2, c.plotX1-zero, 4, "未报送", AlignLeft, false)
+			d.textLine(zero+1, yc-2, c.plotX1-zero, 4, c.note(i), AlignLeft, false)
 			continue
 		}
 		d.setFill(c.color(i))

@@ -87,22 +87,29 @@ func headingHeight(level int) float64 {
 }
 
 // Draw sets the layout on the document's pages. A heading is kept with a chart that follows it (or a
-// paragraph and a chart): the heading moves to the next page with the chart rather than stay alone.
+// paragraph and a chart, after any subheadings): the heading moves to the next page with the chart
+// rather than stay alone.
 func (d *Doc) Draw(l *Layout) {
 	for i, b := range l.blocks {
 		switch {
 		case b.title != nil:
 			d.TitleBlock(*b.title)
 		case b.heading != "":
-			keep := 0.0
-			for j := i + 1; j < len(l.blocks) && j <= i+2; j++ {
-				if c := l.blocks[j].chart; c != nil {
-					keep = d.ChartHeight(*c)
-					if j == i+2 && l.blocks[i+1].para != "" {
-						keep += d.paragraphHeight(l.blocks[i+1].para, l.blocks[i+1].style)
-					}
-					break
-				}
+			// What follows the heading and must stay with it: further headings (a section's first
+			// subheading), then a paragraph, then a chart.
+			keep, j := 0.0, i+1
+			for j < len(l.blocks) && l.blocks[j].heading != "" {
+				keep += headingHeight(l.blocks[j].level)
+				j++
+			}
+			if j < len(l.blocks) && l.blocks[j].para != "" {
+				keep += d.paragraphHeight(l.blocks[j].para, l.blocks[j].style)
+				j++
+			}
+			if j < len(l.blocks) && l.blocks[j].chart != nil {
+				keep += d.ChartHeight(*l.blocks[j].chart)
+			} else {
+				keep = 0
 			}
 			if keep > 0 && keep+headingHeight(b.level) <= d.bodyHeight() && d.Remaining() < keep+headingHeight(b.level) {
 				d.PageBreak()

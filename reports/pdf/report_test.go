@@ -82,6 +82,19 @@ func TestBulletinPDF(t *testing.T) {
 	if len(pages) < 4 || pages[0][1] != "1" || pages[len(pages)-1][1] != pages[0][2] {
 		t.Errorf("page numbers %v", pages)
 	}
+	// The chart of 上市企业: counties allocated 0 read 无任务, as the workbook says — never 未报送.
+	// The fixture's example allocation gives 长安区 and 新乐市 no listing.
+	raw := squeeze(poppler(t, "pdftotext", "-raw", "-enc", "UTF-8", path, "-"))
+	chart := raw[strings.Index(raw, "各县（市、区）上市企业完成率"):]
+	chart = chart[:strings.Index(chart, "（四）")]
+	for _, want := range []string{"长安区无任务", "新乐市无任务"} {
+		if !strings.Contains(chart, want) {
+			t.Errorf("上市企业 chart lacks %q: %s", want, chart)
+		}
+	}
+	if strings.Contains(chart, "未报送") {
+		t.Errorf("上市企业 chart says 未报送 of a county allocated 0: %s", chart)
+	}
 }
 
 func TestRevisedBulletinPDF(t *testing.T) {

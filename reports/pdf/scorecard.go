@@ -80,7 +80,7 @@ func ScorecardLayout(sc *reports.Scorecard, scale float64) *Layout {
 
 	ind := TableSpec{Title: "一、主要指标完成情况", FontSize: z(9), Columns: []Column{
 		{Header: "指标", Width: 3.6, Align: AlignLeft}, {Header: "目标", Width: 1.1}, {Header: "实际", Width: 1.1}, {Header: "完成率", Width: 1.1},
-		{Header: "序时进度", Width: 1.1}, {Header: "差距（百分点）", Width: 1.2}, {Header: "状态", Width: 1.1, Align: AlignCenter, NoWrap: true}, {Header: "全市排名", Width: 1.1, Align: AlignCenter, NoWrap: true},
+		{Header: "序时进度", Width: 1.1}, {Header: reports.HeadGap, Width: 1.4}, {Header: reports.HeadTargetDiff, Width: 1.0}, {Header: "状态", Width: 1.1, Align: AlignCenter, NoWrap: true}, {Header: "全市排名", Width: 1.1, Align: AlignCenter, NoWrap: true},
 	}}
 	for _, line := range sc.Rows {
 		a := line.Row.A
@@ -90,10 +90,11 @@ func ScorecardLayout(sc *reports.Scorecard, scale float64) *Layout {
 		}
 		ind.Rows = append(ind.Rows, []Cell{{Text: fmt.Sprintf("%s（%s）", line.Indicator.Name, line.Indicator.Unit)}, {Text: reports.TargetFigure(line.Indicator, a)},
 			{Text: reports.ActualText(line.Indicator, a)}, {Text: reports.CompletionText(a)}, {Text: reports.ExpectedText(a)}, {Text: reports.GapCell(a)},
-			statusCell(a.Status), {Text: rk}})
+			{Text: reports.TargetDiffText(line.Indicator, a)}, statusCell(a.Status), {Text: rk}})
 	}
 	ind.ZebraFill = Hex(0xF7F7F7)
 	l.Table(ind)
+	l.Paragraph("注："+sc.StatusRule+"；“实际−目标”只列增速、比率类指标（百分点）。", ParagraphStyle{Size: z(8), Color: Gray, LineHeight: 1.4, Align: AlignLeft})
 
 	if len(sc.Reporting) > 0 {
 		strip := TableSpec{Title: "二、报表报送情况", FontSize: z(9)}
@@ -133,7 +134,7 @@ func ScorecardLayout(sc *reports.Scorecard, scale float64) *Layout {
 				if x, ok := c.Values[code]; ok {
 					return lingpao.FormatNumber(x, d)
 				}
-				return lingpao.StatusMissing.Label()
+				return c.NoValue()
 			}
 			name := c.Cluster.Name
 			if c.Cluster.ProvinceKey {

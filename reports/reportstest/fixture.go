@@ -233,7 +233,7 @@ func (f *Fixture) ladder(month lingpao.Period) ([]lingpao.Escalation, map[lingpa
 			var obs []lingpao.Observation
 			measured := false
 			for _, m := range months {
-				a := lingpao.Assess(f.Catalog, f.Data, c.Code, ind, m, f.Config.Progress)
+				a := lingpao.Assess(f.Catalog, f.Data, c.Code, ind, m, f.Config.ProgressOptions())
 				measured = measured || a.HasTarget
 				obs = append(obs, opt.ObserveAssessment(m, a))
 			}

@@ -25,10 +25,12 @@ var (
 	StatusFill = map[lingpao.Status]string{
 		lingpao.StatusAhead: "C6EFCE", lingpao.StatusOnTrack: "DDEBF7", lingpao.StatusBehind: "FFEB9C",
 		lingpao.StatusFarBehind: "FFC7CE", lingpao.StatusMissing: "D9D9D9", lingpao.StatusNoTarget: "F2F2F2",
+		lingpao.StatusMerged: "EDEDED",
 	}
 	StatusFont = map[lingpao.Status]string{
 		lingpao.StatusAhead: "006100", lingpao.StatusOnTrack: "1F4E78", lingpao.StatusBehind: "9C5700",
 		lingpao.StatusFarBehind: "9C0006", lingpao.StatusMissing: "595959", lingpao.StatusNoTarget: "595959",
+		lingpao.StatusMerged: "595959",
 	}
 )
 
@@ -36,6 +38,7 @@ var (
 type styles struct {
 	title, sub, note, head, text, textBold, center, centerBold, wrap int
 	num, numBold                                                     map[int]int // by decimals 0–2
+	gapN, gapNBold                                                   map[int]int // signed, by decimals 0–2
 	pct, pctBold, gap, gapBold, score, scoreBold                     int
 	// cond are the conditional formats of the statuses (and of good/bad words), by label.
 	cond map[string]int
@@ -43,7 +46,7 @@ type styles struct {
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
-	s := &styles{num: map[int]int{}, numBold: map[int]int{}, cond: map[string]int{}}
+	s := &styles{num: map[int]int{}, numBold: map[int]int{}, gapN: map[int]int{}, gapNBold: map[int]int{}, cond: map[string]int{}}
 	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
 	font := func(bold bool, size float64, color string) *excelize.Font {
 		return &excelize.Font{Family: "宋体", Bold: bold, Size: size, Color: color}
@@ -77,6 +80,13 @@ func newStyles(f *excelize.File) (*styles, error) {
 		}
 		s.num[d] = numFmt(false, f, "right")
 		s.numBold[d] = numFmt(true, f, "right")
+		z := "0"
+		if d > 0 {
+			z += "." + strings.Repeat("0", d)
+		}
+		sf := "+" + z + ";-" + z + ";" + z
+		s.gapN[d] = numFmt(false, sf, "right")
+		s.gapNBold[d] = numFmt(true, sf, "right")
 	}
 	s.pct, s.pctBold = numFmt(false, "0.0%", "right"), numFmt(true, "0.0%", "right")
 	s.gap, s.gapBold = numFmt(false, "+0.0;-0.0;0.0", "right"), numFmt(true, "+0.0;-0.0;0.0", "right")
@@ -89,7 +99,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 		id, err = f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: fontC, Bold: true}, Fill: fill(fillC)})
 		s.cond[label] = id
 	}
-	for _, st := range []lingpao.Status{lingpao.StatusAhead, lingpao.StatusOnTrack, lingpao.StatusBehind, lingpao.StatusFarBehind, lingpao.StatusMissing} {
+	for _, st := range []lingpao.Status{lingpao.StatusAhead, lingpao.StatusOnTrack, lingpao.StatusBehind, lingpao.StatusFarBehind, lingpao.StatusMissing, lingpao.StatusMerged} {
 		cond(st.Label(), StatusFill[st], StatusFont[st])
 	}
 	good, bad, warn := lingpao.StatusAhead, lingpao.StatusFarBehind, lingpao.StatusBehind
@@ -277,7 +287,7 @@ func (b *book) colors(sh, rangeRef string, labels ...string) {
 }
 
 // statusLabels are the words the status columns hold.
-var statusLabels = []string{lingpao.StatusAhead.Label(), lingpao.StatusOnTrack.Label(), lingpao.StatusBehind.Label(), lingpao.StatusFarBehind.Label(), lingpao.StatusMissing.Label()}
+var statusLabels = []string{lingpao.StatusAhead.Label(), lingpao.StatusOnTrack.Label(), lingpao.StatusBehind.Label(), lingpao.StatusFarBehind.Label(), lingpao.StatusMissing.Label(), lingpao.StatusMerged.Label()}
 
 // dataBar adds data bars to rangeRef, from 0 to max.
 func (b *book) dataBar(sh, rangeRef string, max float64) {
@@ -411,17 +421,13 @@ func sheetName(s string) string {
 	return string(out)
 }
 
-// round rounds v to d decimals, so that the cell holds the figure the report prints.
-func round(v float64, d int) float64 {
-	p := 1.0
-	for i := 0; i < d; i++ {
-		p *= 10
-	}
-	if v < 0 {
-		return -float64(int64(-v*p+0.5)) / p
-	}
-	return float64(int64(v*p+0.5)) / p
-}
+// round rounds v to d decimals as reports print it (lingpao.Round: half away from zero), so that the
+// cell holds the figure the report prints.
+func round(v float64, d int) float64 { return lingpao.Round(v, d) }
+
+// pctCell is a fraction as the percentage a report prints (one decimal): 0.81649 is stored 0.816, and
+// shows 81.6% in a 0.0% format.
+func pctCell(f float64) float64 { return lingpao.Round(f, 3) }
 
 // note is the line under a sheet's title: issuer, period, cut-off, edition, lingpao's version.
 func note(issuer string, p reports.Provenance) string {

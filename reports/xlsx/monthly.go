@@ -13,7 +13,7 @@ import (
 
 // WriteMonthly writes the 月调度表 (PRODUCT §8.1) — or the workbook of a 季度通报, for a longer
 // period: 总览, one sheet per indicator group, 集群情况, 综合排名, 督办清单, 报送情况, 问题台账,
-// 企业名录 and 数据来源.
+// 企业名录, 数据来源 and 口径说明 (every rule in force with its configured value).
 func WriteMonthly(w io.Writer, m *reports.Monthly) (err error) {
 	defer lingpao.Wrap(&err, "xlsx.WriteMonthly")
 	b, err := newBook()
@@ -40,11 +40,13 @@ func (b *book) monthly(m *reports.Monthly, extra func()) {
 	b.issues(m)
 	b.roster(m)
 	b.sources(m.Provenance, m.Issuer)
+	b.rules(m)
 }
 
 // overviewHead are the columns of the 总览 table; a reader finds the city's actual figure of an
-// indicator in column D of the row named after it.
-var overviewHead = []string{"指标", "单位", "目标", "实际", "完成率", "序时进度", "差距（百分点）", "状态"}
+// indicator in column D of the row named after it. Column I holds a rate's or a growth's actual less
+// its target, in percentage points.
+var overviewHead = []string{"指标", "单位", "目标", "实际", reports.HeadCompletion, "序时进度", reports.HeadGap, "状态", reports.HeadTargetDiff + "（百分点，增速、比率类）"}
 
 func (b *book) overview(m *reports.Monthly) {
 	sh := b.sheet("总览")
@@ -54,6 +56,7 @@ func (b *book) overview(m *reports.Monthly) {
 	r := 5
 	for _, t := range m.Headline {
 		b.assessment(sh, r, t.Indicator.Name, t.Indicator, t.Total.A, true, true)
+		b.targetDiff(sh, 9, r, t.Indicator, t.Total.A, true)
 		r++
 	}
 	if len(m.Headline) > 0 {
@@ -66,6 +69,7 @@ func (b *book) overview(m *reports.Monthly) {
 	b.merge(sh, cell(2, r), cell(n, r))
 	r += 2
 	width := 30.0 + 8 + 13*6
+	r = b.paragraph(sh, r, n, "注："+m.StatusRule+"。全部规则见“口径说明”表。", width, b.s.note) + 1
 	if len(m.Overview) > 0 {
 		b.set(sh, 1, r, "总体情况", b.s.sub)
 		r++
@@ -97,7 +101,7 @@ func (b *book) overview(m *reports.Monthly) {
 		b.set(sh, 1, r, "更正说明", b.s.sub)
 		r = b.paragraph(sh, r+1, n, e, width, b.s.wrap)
 	}
-	b.widths(sh, 30, 8, 13, 13, 13, 13, 13, 13)
+	b.widths(sh, 30, 8, 13, 13, 13, 13, 16, 13, 16)
 	b.freeze(sh, 1, 5)
 	b.page(sh, 4, false)
 }
@@ -129,13 +133,13 @@ func (b *book) assessment(sh string, r int, name string, ind lingpao.Indicator, 
 	if a.Actual.OK {
 		b.set(sh, col, r, round(a.Actual.Value, ind.Decimals), num)
 	} else {
-		b.set(sh, col, r, lingpao.StatusMissing.Label(), center)
+		b.set(sh, col, r, reports.ActualText(ind, a), center)
 	}
 	col++
 	if a.Measured() {
-		b.set(sh, col, r, round(a.Completion, 4), pct)
-		b.set(sh, col+1, r, round(a.Expected, 4), pct)
-		b.set(sh, col+2, r, round(a.Gap, 1), gap)
+		b.set(sh, col, r, pctCell(a.Completion), pct)
+		b.set(sh, col+1, r, pctCell(a.Expected), pct)
+		b.set(sh, col+2, r, round(a.Gap, lingpao.GapDecimals), gap)
 	} else {
 		for k := 0; k < 3; k++ {
 			b.set(sh, col+k, r, reports.Placeholder, center)
@@ -145,8 +149,23 @@ func (b *book) assessment(sh string, r int, name string, ind lingpao.Indicator, 
 	b.set(sh, col, r, a.Status.Label(), center)
 }
 
-// groupHead are the columns of an indicator block.
-var groupHead = []string{"县（市、区）", "目标", "实际", "完成率", "序时进度", "差距（百分点）", "状态", "排名", "升降"}
+// targetDiff writes a rate's or a growth's actual less its target (reports.TargetDiff) in column
+// col of row r, or — for any other assessment.
+func (b *book) targetDiff(sh string, col, r int, ind lingpao.Indicator, a lingpao.Assessment, bold bool) {
+	center, gap := b.s.center, b.s.gapN[min(ind.Decimals, 2)]
+	if bold {
+		center, gap = b.s.centerBold, b.s.gapNBold[min(ind.Decimals, 2)]
+	}
+	if d, ok := reports.TargetDiff(ind, a); ok {
+		b.set(sh, col, r, d, gap)
+		return
+	}
+	b.set(sh, col, r, reports.Placeholder, center)
+}
+
+// groupHead are the columns of an indicator block; a rate's or a growth's block adds its actual less
+// its target in column J.
+var groupHead = []string{"县（市、区）", "目标", "实际", reports.HeadCompletion, "序时进度", reports.HeadGap, "状态", "排名", "升降"}
 
 // group writes one indicator group: a block per indicator (the city total, then the counties in rank
 // order) with status colours, data bars on the completion and a chart of the counties beside it.
@@ -154,35 +173,55 @@ func (b *book) group(g reports.Group, m *reports.Monthly) {
 	sh := b.sheet(g.Name)
 	n := len(groupHead)
 	b.title(sh, fmt.Sprintf("%s（%s）", g.Name, m.Provenance.PeriodLabel), note(m.Issuer, m.Provenance), n)
-	r := 4
+	b.set(sh, 1, 3, "注："+m.StatusRule+"；排名按“完成率−序时进度”。", b.s.note)
+	b.merge(sh, "A3", cell(n+1, 3))
+	b.check(b.f.SetRowHeight(sh, 3, 42))
+	r := 5
 	for _, t := range g.Tables {
 		ind := t.Indicator
+		rate := reports.RateLike(t.Total.A) || rateTable(t)
 		b.set(sh, 1, r, fmt.Sprintf("%s（%s，%s）", ind.Name, ind.Unit, ind.Kind.Label()), b.s.sub)
 		b.merge(sh, cell(1, r), cell(n, r))
-		b.header(sh, r+1, groupHead...)
+		heads := groupHead
+		if rate {
+			heads = append(append([]string(nil), groupHead...), reports.HeadTargetDiff+"（"+reports.DiffUnit(ind)+"）")
+		}
+		b.header(sh, r+1, heads...)
 		top := r + 1
 		b.assessment(sh, r+2, t.Total.Name, ind, t.Total.A, false, true)
 		b.set(sh, 8, r+2, "", b.s.centerBold)
 		b.set(sh, 9, r+2, "", b.s.centerBold)
+		if rate {
+			b.targetDiff(sh, 10, r+2, ind, t.Total.A, true)
+		}
 		first := r + 3
 		row := first
 		for _, x := range t.Ranked() {
 			b.assessment(sh, row, x.Name, ind, x.A, false, false)
 			b.set(sh, 8, row, reports.RankText(x.A.Rank), b.s.center)
 			b.set(sh, 9, row, reports.MoveText(x), b.s.center)
+			if rate {
+				b.targetDiff(sh, 10, row, ind, x.A, false)
+			}
 			row++
 		}
 		last := row - 1
+		if t.Note != "" {
+			b.set(sh, 1, row, t.Note+"。", b.s.note)
+			b.merge(sh, cell(1, row), cell(n, row))
+			b.check(b.f.SetRowHeight(sh, row, min(15*float64(1+int(textWidth(t.Note)/110)), 409)))
+			row++
+		}
 		b.colors(sh, fmt.Sprintf("G%d:G%d", r+2, last), statusLabels...)
 		if last >= first {
 			b.dataBar(sh, fmt.Sprintf("D%d:D%d", first, last), 1.2)
 		}
 		if t.HasCountyTargets() && last >= first {
-			b.chart(sh, cell(n+2, top), ind, t, first, last)
+			b.chart(sh, cell(n+3, top), ind, t, first, last)
 		}
 		r = max(row+2, top+19) // room for the chart beside a short block
 	}
-	b.widths(sh, 16, 12, 12, 12, 12, 13, 11, 8, 8)
+	b.widths(sh, 16, 12, 12, 12, 12, 16, 11, 8, 8, 12)
 	b.freeze(sh, 2, 4)
 	b.page(sh, 2, false)
 }
@@ -196,8 +235,7 @@ func (b *book) chart(sh, at string, ind lingpao.Indicator, t reports.Table, firs
 	bars, line := excelize.ChartSeries{Name: "完成率", Categories: cats, Values: rng("D")}, excelize.ChartSeries{Name: "序时进度", Categories: cats, Values: rng("E")}
 	title := "各县（市、区）" + reports.Subject(ind) + "完成率与序时进度"
 	numFmt := "0%"
-	a := t.Total.A
-	if a.HasTarget && (a.Target.Form == lingpao.FormRate || a.Target.Form == lingpao.FormGrowth) {
+	if reports.RateLike(t.Total.A) || rateTable(t) {
 		bars.Name, bars.Values = "实际", rng("C")
 		line.Name, line.Values = "目标", rng("B")
 		title = "各县（市、区）" + ind.Name + "与目标"
@@ -246,7 +284,7 @@ func (b *book) clusters(m *reports.Monthly) {
 			if v, ok := c.Values[code]; ok {
 				b.set(sh, 4+j, r, round(v, decs[j]), b.s.num[decs[j]])
 			} else {
-				b.set(sh, 4+j, r, lingpao.StatusMissing.Label(), b.s.center)
+				b.set(sh, 4+j, r, c.NoValue(), b.s.center)
 			}
 		}
 	}
@@ -256,6 +294,27 @@ func (b *book) clusters(m *reports.Monthly) {
 	b.widths(sh, 14, 24, 8, 13, 12, 12, 12, 12, 14, 16)
 	b.freeze(sh, 3, 4)
 	b.page(sh, 3, false)
+}
+
+// causeText names the cause of a change between editions.
+func causeText(c string) string {
+	switch c {
+	case reports.CauseLate:
+		return "补报（不属更正）"
+	case reports.CauseOther:
+		return "目标任务调整"
+	}
+	return "更正"
+}
+
+// rateTable reports whether the counties of a table are held to a rate or a growth.
+func rateTable(t reports.Table) bool {
+	for _, r := range t.Rows {
+		if r.A.HasTarget {
+			return reports.RateLike(r.A)
+		}
+	}
+	return false
 }
 
 func maxValue(rows []reports.ClusterRow, code string) float64 {
@@ -481,7 +540,7 @@ func (b *book) sources(p reports.Provenance, issuer string) {
 		b.set(sh, 2, r, s.Submission, b.s.center)
 		b.set(sh, 3, r, fmt.Sprintf("第%d版", s.Version), b.s.center)
 		b.set(sh, 4, r, s.File, b.s.text)
-		b.set(sh, 5, r, s.ReceivedAt.In(lingpao.Beijing).Format("2006-01-02 15:04"), b.s.center)
+		b.set(sh, 5, r, s.ReceivedAt.In(lingpao.Beijing).Format("2006-01-02 15:04:05"), b.s.center)
 		r++
 	}
 	for _, name := range p.Missing {
@@ -491,19 +550,59 @@ func (b *book) sources(p reports.Provenance, issuer string) {
 	}
 	r++
 	r = b.paragraph(sh, r, len(heads), reports.ProvenanceNote(p, "表"), 14+10+10+30+18, b.s.note)
-	if len(p.Errata) > 0 {
+	r = b.paragraph(sh, r, len(heads), fmt.Sprintf("重新生成本版：在 lingpao report 命令后加 --cutoff %s（数据截止时间精确到秒，按此截止时间重新生成得到同一版本）。", reports.CutOffArg(p.CutOff)), 14+10+10+30+18, b.s.note)
+	if p.Edition > 1 {
 		r++
-		b.set(sh, 1, r, fmt.Sprintf("更正说明（%s）", p.EditionLabel()), b.s.sub)
+		b.set(sh, 1, r, fmt.Sprintf("与第%d版相比（%s）", p.Edition-1, p.EditionLabel()), b.s.sub)
 		r++
-		b.header(sh, r, "县（市、区）", "项目", "原数据", "更正为", "")
-		for _, c := range p.Errata {
-			r++
-			b.set(sh, 1, r, c.Name, b.s.text)
-			b.set(sh, 2, r, c.Item, b.s.text)
-			b.set(sh, 3, r, c.Old, b.s.center)
-			b.set(sh, 4, r, c.New, b.s.center)
+		r = b.paragraph(sh, r, len(heads), reports.ErrataNote(p), 14+10+10+30+18, b.s.wrap)
+		if len(p.Errata) > 0 {
+			b.header(sh, r, "县（市、区）", "项目", "原数据", "现数据", "原因")
+			for _, c := range p.Errata {
+				r++
+				b.set(sh, 1, r, c.Name, b.s.text)
+				b.set(sh, 2, r, c.Item, b.s.text)
+				b.set(sh, 3, r, c.Old, b.s.center)
+				b.set(sh, 4, r, c.New, b.s.center)
+				b.set(sh, 5, r, causeText(c.Cause), b.s.center)
+			}
 		}
 	}
 	b.widths(sh, 14, 30, 12, 36, 18)
+	b.page(sh, 3, false)
+}
+
+// rules writes the 口径说明 sheet: every rule in force with the value configured in the workspace,
+// then how each indicator of the workbook is measured.
+func (b *book) rules(m *reports.Monthly) {
+	sh := b.sheet("口径说明")
+	heads := []string{"项目", "本工作目录的设定", "口径与规则"}
+	b.title(sh, "口径说明（"+m.Provenance.PeriodLabel+"）", note(m.Issuer, m.Provenance), 6)
+	b.header(sh, 3, heads...)
+	b.merge(sh, "C3", "F3")
+	r := 4
+	for _, x := range m.Rules {
+		b.set(sh, 1, r, x.Item, b.s.text)
+		b.set(sh, 2, r, x.Setting, b.s.text)
+		b.set(sh, 3, r, x.Rule, b.s.text)
+		b.merge(sh, cell(3, r), cell(6, r))
+		b.check(b.f.SetRowHeight(sh, r, min(15*float64(1+int(textWidth(x.Rule)/120)), 409)))
+		r++
+	}
+	r++
+	b.set(sh, 1, r, "各指标的计算口径", b.s.sub)
+	r++
+	b.header(sh, r, "指标", "类型", "计算方法", "全市目标", "序时进度（本期）", "依据")
+	r++
+	for _, x := range m.Indicators {
+		for i, v := range []string{x.Name, x.Kind, x.Formula, x.Target, x.Expected, x.Citation} {
+			b.set(sh, i+1, r, v, b.s.text)
+		}
+		lines := max(textWidth(x.Formula)/40, textWidth(x.Expected)/36, textWidth(x.Citation)/30)
+		b.check(b.f.SetRowHeight(sh, r, min(15*float64(1+int(lines)), 409)))
+		r++
+	}
+	b.widths(sh, 26, 30, 40, 20, 36, 30)
+	b.freeze(sh, 1, 4)
 	b.page(sh, 3, false)
 }
