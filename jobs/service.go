@@ -96,11 +96,10 @@ func (w *Workspace) NewService(inst *scheduler.Instance, log *slog.Logger) (_ *S
 		lingpao.JobDeliver:   s.Deliver,
 	}
 	for _, jc := range cfg.Jobs.All() {
-		sched, err := lingpao.ParseSchedule(jc.Schedule)
+		sched, err := jc.JobConfig.ParseSchedule(cfg.DeadlineDay)
 		if err != nil {
 			return nil, lingpao.Errorf(lingpao.EINVALID, "配置文件 jobs.%s.schedule 有误：%s", jc.Name, lingpao.ErrorMessage(err))
 		}
-		sched.NextWorkday = jc.NextWorkday
 		sch.Jobs = append(sch.Jobs, scheduler.Job{Name: jc.Name, Title: JobTitle(jc.Name), Schedule: sched, Config: jc.JobConfig,
 			Quiet: jc.Name == lingpao.JobPoll || jc.Name == lingpao.JobDeliver, Run: s.readingTargets(funcs[jc.Name])})
 	}

@@ -44,8 +44,11 @@ type Job struct {
 }
 
 // lookback is how far before a job's last recorded run the scheduler looks for times not in the
-// ledger: far enough to cover a time moved past later ones by a long holiday (春节 is 9 days).
-const lookback = 14 * 24 * time.Hour
+// ledger: far enough to cover a time moved past later ones by a long holiday (春节 is 9 days), or
+// due long after its nominal time (a schedule that waits for the reporting deadline).
+func lookback(j Job) time.Duration {
+	return max(14*24*time.Hour, j.Schedule.MaxDelay()+2*24*time.Hour)
+}
 
 // maxPending bounds the missed times considered for one job after a very long outage.
 const maxPending = 10000
@@ -113,7 +116,7 @@ func (s *Scheduler) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		floors[j.Name], arms[j.Name] = searchFrom(armed, last), armed
+		floors[j.Name], arms[j.Name] = searchFrom(armed, last, lookback(j)), armed
 	}
 	s.mu.Lock()
 	s.floors, s.armed = floors, arms
@@ -125,7 +128,7 @@ func (s *Scheduler) Start(ctx context.Context) (err error) {
 // it was armed and its last recorded run, so that a time moved past later ones by a long holiday is
 // not overlooked. (Times already in the ledger, and times due before the job was armed, are passed
 // over.)
-func searchFrom(armed time.Time, last []lingpao.JobRun) time.Time {
+func searchFrom(armed time.Time, last []lingpao.JobRun, lookback time.Duration) time.Time {
 	from := armed
 	if len(last) > 0 && last[0].Scheduled.After(from) {
 		from = last[0].Scheduled

@@ -42,7 +42,7 @@ func (s *Scheduler) Status(ctx context.Context) (_ []JobStatus, err error) {
 		if !ok {
 			armed = now // serve never ran with this job: nothing was missed
 		}
-		from := searchFrom(armed, last)
+		from := searchFrom(armed, last, lookback(j))
 		if len(last) > 0 {
 			st.Last = &last[0]
 		}
