@@ -37,7 +37,7 @@ func TestOctoberWaitsForDeadline(t *testing.T) {
 	guarded.WaitForDeadline = true
 	def := lingpao.DefaultJobsConfig().Monthly
 	for _, tc := range []struct {
-		year                        int
+		year                         int
 		deadline, cron, guarded, def string
 	}{
 		{2024, "2024-10-08", "2024-10-08 09:00", "2024-10-09 09:00", "2024-10-11 09:00"},
