@@ -36,8 +36,8 @@ type rig struct {
 	// fails makes a job fail its first n calls for one scheduled time (-1: always).
 	fails  map[string]int
 	failed map[string]int
-	// failures lists the runs reported to OnFailure.
-	failures []lingpao.JobRun
+	// failures lists the failure problems reported to OnProblems.
+	failures []lingpao.Problem
 }
 
 func newRig(t *testing.T, start string) *rig {
@@ -73,14 +73,18 @@ func (r *rig) scheduler(cfg lingpao.JobsConfig, names ...string) *Scheduler {
 	}
 	r.t.Cleanup(func() { inst.Close() })
 	s := &Scheduler{Store: r.db, Calendar: r.cal, Instance: inst, Now: func() time.Time { r.mu.Lock(); defer r.mu.Unlock(); return r.now }}
-	s.OnFailure = func(_ context.Context, _ Job, run lingpao.JobRun) { r.failures = append(r.failures, run) }
+	s.OnProblems = func(_ context.Context, scope string, ps []lingpao.Problem) {
+		if !strings.HasPrefix(scope, "job/") {
+			r.failures = append(r.failures, ps...)
+		}
+	}
 	for _, name := range names {
 		c, _ := cfg.Get(name)
 		sched, err := c.ParseSchedule(5)
 		if err != nil {
 			r.t.Fatal(err)
 		}
-		s.Jobs = append(s.Jobs, Job{Name: name, Schedule: sched, Config: c, Quiet: name == lingpao.JobPoll, Run: r.fn(name)})
+		s.Jobs = append(s.Jobs, Job{Name: name, Schedule: sched, Config: c, Quiet: name == lingpao.JobPoll, Deliverable: lingpao.IsReportJob(name), Run: r.fn(name)})
 	}
 	return s
 }
@@ -230,7 +234,8 @@ func TestRetryThenReport(t *testing.T) {
 	if len(h) != 1 || h[0].Outcome != lingpao.RunOK || h[0].Attempts != 3 || strings.Count(h[0].Error, "\n") != 1 {
 		t.Errorf("half run %+v", h)
 	}
-	if len(r.failures) != 1 || r.failures[0].Job != lingpao.JobQuarterly || r.failures[0].Attempts != 4 {
+	if len(r.failures) != 1 || r.failures[0].Key != "run/quarterly/2025-07-05T01:30:00Z" || !strings.Contains(r.failures[0].Detail, "已尝试 4 次") ||
+		!strings.Contains(r.failures[0].Action, fmt.Sprintf("lingpao jobs rerun %d", q[0].ID)) {
 		t.Errorf("reported failures %+v, want the quarterly run once", r.failures)
 	}
 }
