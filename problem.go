@@ -29,7 +29,7 @@ type Alarm struct {
 	Problem
 	// Scope is the finder's: the set of open problems a finder reports replaces the open alarms of its
 	// scope (those not in it are resolved).
-	Scope string    `json:"scope"`
+	Scope  string    `json:"scope"`
 	Opened time.Time `json:"opened"`
 	Seen   time.Time `json:"seen"`
 	// Notified is the last notice (the opening or a reminder); Reminders counts the reminders sent.

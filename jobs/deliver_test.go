@@ -72,7 +72,7 @@ func TestDeliveriesSurviveOutage(t *testing.T) {
 
 	r.smtp.Start()
 	r.clk.Set(r.clk.Now().Add(2 * time.Hour)) // past every backoff (capped at one hour)
-	for i := 0; i < 2; i++ { // the second run sends the admins' notice that the problem is resolved
+	for i := 0; i < 2; i++ {                  // the second run sends the admins' notice that the problem is resolved
 		r.clk.Set(r.clk.Now().Add(time.Minute))
 		if _, err := r.svc.Scheduler.RunNow(ctx, lingpao.JobDeliver, r.clk.Now()); err != nil {
 			t.Fatal(err)
