@@ -13,9 +13,10 @@ import (
 	"lingpao/sqlite"
 )
 
-// runJobs is `lingpao jobs list` and `lingpao jobs run NAME [--now T]`.
+// runJobs is `lingpao jobs list`, `lingpao jobs run NAME [--now T]`, `lingpao jobs plan`, `lingpao jobs
+// rerun ID` and `lingpao jobs ack ID`.
 func runJobs(ctx context.Context, e *env, args []string) error {
-	const usage = "用法：lingpao jobs list [--dir D] | lingpao jobs run NAME [--now 2025-10-08T09:00] [--dir D]"
+	const usage = "用法：lingpao jobs list [--dir D] | jobs run NAME [--now 2025-10-08T09:00] | jobs plan [--from D] [--to D] [--format json] | jobs rerun ID | jobs ack ID [--note 说明]"
 	if len(args) == 0 {
 		fmt.Fprintln(e.stderr, usage)
 		return errUsage
@@ -23,6 +24,12 @@ func runJobs(ctx context.Context, e *env, args []string) error {
 	switch args[0] {
 	case "list":
 		return runJobsList(ctx, e, args[1:])
+	case "plan":
+		return runJobsPlan(ctx, e, args[1:])
+	case "rerun":
+		return runJobsRerun(ctx, e, args[1:])
+	case "ack":
+		return runJobsAck(ctx, e, args[1:])
 	case "run":
 		if len(args) < 2 || strings.HasPrefix(args[1], "-") {
 			fmt.Fprintln(e.stderr, usage)
@@ -166,6 +173,9 @@ func runJobsRun(ctx context.Context, e *env, name string, args []string) error {
 	at := time.Now().Truncate(time.Second)
 	if *nowFlag != "" {
 		if at, err = parseNow(*nowFlag); err != nil {
+			return err
+		}
+		if err := w.CheckRunTime(at, time.Now()); err != nil {
 			return err
 		}
 		pinClock(w, at)

@@ -71,7 +71,9 @@ func commands() []command {
 		{"status", "报送率与各县报送状态、进度、督办：--period P", runStatus},
 		{"report", "生成报告：monthly|quarterly|half|annual|scorecard", runReport},
 		{"targets", "目标任务：list | export FILE（分解表）| import FILE | versions", runTargets},
-		{"jobs", "计划任务：list（计划、下次与上次运行）| run NAME [--now T]", runJobs},
+		{"jobs", "计划任务：list | run NAME [--now T] | plan（全年计划）| rerun ID | ack ID", runJobs},
+		{"problems", "需要处理的问题（与 /healthz 相同）：list | ack ID", runProblems},
+		{"deliveries", "邮件队列：list | retry ID… | cancel ID…", runDeliveries},
 		{"serve", "服务模式：定时轮询收件箱、催报、生成并发送报告（+ 网页）", runServe},
 		{"user", "网页账号：add --name N --role admin|staff|leader | passwd --name N | list", runUser},
 	}
@@ -93,7 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
+			// A full or read-only disk is said in Chinese, naming what is full, by every command.
+			return lingpao.ExplainDisk(c.run(ctx, e, args[1:]), "")
 		}
 	}
 	fmt.Fprintf(stderr, "未知命令「%s」。\n\n", args[0])
