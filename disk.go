@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // DiskError is a write the disk refused because it is full (or over quota) or read-only. The store
@@ -52,11 +53,22 @@ func AsDiskError(err error) (*DiskError, bool) {
 	var le *os.LinkError
 	switch {
 	case errors.As(err, &pe):
-		d.Path = pe.Path
+		d.Path = untemp(pe.Path)
 	case errors.As(err, &le):
-		d.Path = le.New
+		d.Path = untemp(le.New)
 	}
 	return d, true
+}
+
+// untemp names the file a temporary file of WriteFileAtomic (.tmp-<name>-<random>) was for.
+func untemp(path string) string {
+	dir, base := filepath.Split(path)
+	if rest, ok := strings.CutPrefix(base, ".tmp-"); ok {
+		if i := strings.LastIndexByte(rest, '-'); i > 0 {
+			return dir + rest[:i]
+		}
+	}
+	return path
 }
 
 // Message says in Chinese what cannot be written and what to do. where names the workspace (or ""),

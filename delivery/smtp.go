@@ -115,7 +115,7 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
 		case parent.Err() != nil:
 			return interrupted(m.Addr(), err)
 		case isTimeout(err) || ctx.Err() != nil:
-			return errors.Join(ErrTimeout, err, lingpao.Errorf(lingpao.EINVALID, "邮件服务器 %s 在 %s 内没有响应（超时，不是拒收）：服务器繁忙或网络不通，稍后自动重试。",
+			return errors.Join(ErrTimeout, err, lingpao.Errorf(lingpao.EINVALID, "邮件服务器 %s 在 %s 内没有响应（超时）：服务器繁忙或网络不通，稍后自动重试。",
 				m.Addr(), timeout))
 		}
 		return fail(format, m.Addr(), err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -55,15 +56,11 @@ func (s *Service) syncProblems(ctx context.Context, scope string, ps []lingpao.P
 	}
 }
 
-// noteWrite remembers a disk fault met by a job or a store write, and forgets it when a write of the
-// ledger succeeds again (err nil).
+// noteWrite remembers a disk fault met by a job or a write of the ledger (other errors, and nil, are
+// ignored): Health reports it until a file can be written where it failed again.
 func (s *Service) noteWrite(err error) {
 	s.alarms.mu.Lock()
 	defer s.alarms.mu.Unlock()
-	if err == nil {
-		s.alarms.disk = nil
-		return
-	}
 	if de, ok := lingpao.AsDiskError(err); ok {
 		s.alarms.disk, s.alarms.diskAt = de, s.W.now()
 	}
@@ -155,9 +152,14 @@ func (s *Service) Health(ctx context.Context) (Health, error) {
 			live(lingpao.Problem{Key: "disk/probe", Title: "无法在工作目录中写文件", Detail: err.Error(),
 				Action: fmt.Sprintf("请检查工作目录 %s 的权限和所在磁盘。", s.W.Config.Dir)}, now)
 		}
-	} else if s.alarms.diskFault() != nil {
-		de, at := s.alarms.diskFault(), s.alarms.diskAtTime()
-		live(diskProblem(de, s.W.Config.Dir), at)
+	} else if de := s.alarms.diskFault(); de != nil {
+		// A fault met elsewhere (the outbox may be another disk): still there while a file cannot be
+		// written beside the one that failed.
+		if perr := probeWrite(probeBeside(de.Path, s.W.Config.Dir)); perr == nil {
+			s.alarms.clearDisk(de)
+		} else {
+			live(diskProblem(de, s.W.Config.Dir), s.alarms.diskAtTime())
+		}
 	}
 	open, err := s.W.Store.FindAlarms(ctx, sqlite.AlarmFilter{Open: true})
 	if err != nil {
@@ -197,6 +199,36 @@ func (a *alarms) diskFault() *lingpao.DiskError {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.disk
+}
+
+// clearDisk forgets the disk fault de (unless another has been met since).
+func (a *alarms) clearDisk(de *lingpao.DiskError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.disk == de {
+		a.disk = nil
+	}
+}
+
+// probeBeside is where to probe for the disk of path: a file in path's folder, or in the nearest
+// folder above it that exists (the workspace when path is unknown).
+func probeBeside(path, workspace string) string {
+	dir := workspace
+	if path != "" {
+		dir = filepath.Dir(path)
+		for {
+			if st, err := os.Stat(dir); err == nil && st.IsDir() {
+				break
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				dir = workspace
+				break
+			}
+			dir = parent
+		}
+	}
+	return filepath.Join(dir, healthProbe)
 }
 
 func (a *alarms) diskAtTime() time.Time {

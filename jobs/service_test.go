@@ -61,8 +61,13 @@ type rig struct {
 
 func newRig(t *testing.T, start string, edit func(c *lingpao.Config)) *rig {
 	t.Helper()
+	return newRigIn(t, filepath.Join(t.TempDir(), "ws"), start, edit)
+}
+
+// newRigIn is newRig with the workspace in dir.
+func newRigIn(t *testing.T, dir, start string, edit func(c *lingpao.Config)) *rig {
+	t.Helper()
 	srv := smtptest.New(t)
-	dir := filepath.Join(t.TempDir(), "ws")
 	cfg, err := jobs.Init(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -129,21 +129,32 @@ func (s *Service) reportJob(job, kind string) scheduler.Func {
 			subject += fmt.Sprintf("（第%d版）", edition)
 			doc = fmt.Sprintf("%s《%s（%s，第%d版）》", city, title, p.Label(), edition)
 		}
-		var names []string
+		var names, beside []string
 		for _, o := range res.Outputs {
 			names = append(names, "  "+filepath.Base(o))
+			if locked, ok := lingpao.BesideOf(o); ok {
+				beside = append(beside, fmt.Sprintf("%s 正被其他程序打开（如 Excel、WPS），新文件另存为 %s", locked, filepath.Base(o)))
+				s.Log.Warn("报告文件被占用，另存", "file", locked, "written", o)
+			}
 		}
 		late := ""
 		if run, ok := scheduler.RunOf(ctx); ok && run.Trigger == lingpao.TriggerCatchUp {
 			late = fmt.Sprintf("（本报告原定于 %s 生成，服务停止期间错过，现补发。）\n\n", fmtCN(run.Due))
 		}
-		body := fmt.Sprintf("各位领导、同志：\n\n%s附件为%s，数据截至 %s。\n\n%s\n\n报告同时保存在 lingpao 工作目录的 outbox/%s/ 中。\n\n%s\n（本邮件由 lingpao 自动发送，请勿直接回复。）",
-			late, doc, fmtCN(s.W.now()), strings.Join(names, "\n"), p, s.W.Config.IssuingUnit)
+		where := fmt.Sprintf("报告同时保存在 lingpao 工作目录的 outbox/%s/ 中", p)
+		if len(beside) > 0 {
+			where += "（" + strings.Join(beside, "；") + "）"
+		}
+		body := fmt.Sprintf("各位领导、同志：\n\n%s附件为%s，数据截至 %s。\n\n%s\n\n%s。\n\n%s\n（本邮件由 lingpao 自动发送，请勿直接回复。）",
+			late, doc, fmtCN(s.W.now()), strings.Join(names, "\n"), where, s.W.Config.IssuingUnit)
 		mails := s.toRoles(cfg.SendTo, fmt.Sprintf("%s/%s/%s", job, at.UTC().Format(time.RFC3339), p), subject, body, res.Outputs)
 		n, err := s.queue(ctx, mails)
 		res.Summary = fmt.Sprintf("%s%s：生成 %d 个文件", p.Label(), title, len(paths))
 		if edition > 1 {
 			res.Summary = fmt.Sprintf("%s%s（第%d版）：生成 %d 个文件", p.Label(), title, edition, len(paths))
+		}
+		if len(beside) > 0 {
+			res.Summary += "；" + strings.Join(beside, "；")
 		}
 		if len(mails) > 0 {
 			res.Summary += fmt.Sprintf("，%d 封邮件待发送", n)

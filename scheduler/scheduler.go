@@ -75,8 +75,8 @@ type Scheduler struct {
 	// (scope JobScope) after each good run, and a run's failure (scope FailureScope) after its last
 	// attempt, its skip, or its success. Service mode keeps them as alarms and tells the admins.
 	OnProblems func(ctx context.Context, scope string, problems []lingpao.Problem)
-	// OnWrite hears how each write of a run's end to the ledger went (nil: it worked), so that service
-	// mode knows when a full disk is writable again.
+	// OnWrite hears how each write to the ledger went (nil: it worked), so that service mode knows
+	// about a full disk.
 	OnWrite func(err error)
 	// Drain bounds how long Run waits for the runs in progress once it is asked to stop (0: 30 s):
 	// they are told to stop at their next safe point (Stopping), and are cancelled when it is up.
@@ -392,7 +392,7 @@ func (s *Scheduler) tickJob(ctx context.Context, j Job) bool {
 	ok := s.resume(ctx, j, now)
 	fires, floor, err := s.pending(ctx, j, now)
 	if err != nil {
-		s.log().Error("无法读取任务运行记录", "job", j.Name, "err", err)
+		s.log().Error("无法读取任务运行记录", "job", j.Name, "err", logErr(err))
 		return false
 	}
 	run, skip := lingpao.PlanCatchUp(j.Config.CatchUp, time.Duration(j.Config.Grace), fires, now)
@@ -403,7 +403,7 @@ func (s *Scheduler) tickJob(ctx context.Context, j Job) bool {
 		why := fmt.Sprintf("服务停止期间错过（应于 %s 运行），按补跑策略「%s」跳过", fmtTime(f.Due), j.Config.CatchUp)
 		recorded, err := s.Store.SkipRun(ctx, lingpao.JobRun{Job: j.Name, Scheduled: f.Nominal, Due: f.Due, Trigger: lingpao.TriggerCatchUp, Started: now, Summary: why})
 		if err != nil {
-			s.log().Error("无法记录跳过的运行", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", err)
+			s.log().Error("无法记录跳过的运行", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", logErr(err))
 			ok = false
 			continue
 		}
@@ -444,7 +444,7 @@ func (s *Scheduler) resume(ctx context.Context, j Job, now time.Time) bool {
 	for _, o := range []lingpao.RunOutcome{lingpao.RunRunning, lingpao.RunRetry} {
 		rs, err := s.Store.FindJobRuns(ctx, sqlite.JobRunFilter{Job: j.Name, Outcome: o})
 		if err != nil {
-			s.log().Error("无法读取任务运行记录", "job", j.Name, "err", err)
+			s.log().Error("无法读取任务运行记录", "job", j.Name, "err", logErr(err))
 			return false
 		}
 		runs = append(runs, rs...)
@@ -498,7 +498,10 @@ func (s *Scheduler) owner() string {
 func (s *Scheduler) execute(ctx context.Context, j Job, f lingpao.Fire, trigger string, takeOver func(lingpao.JobRun) bool) (_ lingpao.JobRun, claimed bool, _ error) {
 	run, claimed, err := s.Store.ClaimRun(ctx, lingpao.JobRun{Job: j.Name, Scheduled: f.Nominal, Due: f.Due, Trigger: trigger, Owner: s.owner(), Started: s.now()}, takeOver)
 	if err != nil {
-		s.log().Error("无法记录任务开始", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", err)
+		if s.OnWrite != nil {
+			s.OnWrite(err)
+		}
+		s.log().Error("无法记录任务开始", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", logErr(err))
 		return run, false, err
 	}
 	if !claimed {
@@ -511,7 +514,7 @@ func (s *Scheduler) execute(ctx context.Context, j Job, f lingpao.Fire, trigger 
 		s.OnWrite(err)
 	}
 	if err != nil {
-		s.log().Error("无法记录任务结束", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", lingpao.ErrorMessage(lingpao.ExplainDisk(err, "")))
+		s.log().Error("无法记录任务结束", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", logErr(err))
 		return run, true, err
 	}
 	run.Outcome, run.Ended, run.Summary, run.Outputs, run.NextAttempt = end.Outcome, end.Ended, end.Summary, end.Outputs, end.NextAttempt
@@ -521,7 +524,7 @@ func (s *Scheduler) execute(ctx context.Context, j Job, f lingpao.Fire, trigger 
 	// One line per run that did something or failed; an uneventful poll says nothing.
 	switch end.Outcome {
 	case lingpao.RunOK:
-		if !j.Quiet || res.Summary != "" || len(res.Outputs) > 0 {
+		if !j.Quiet { // a quiet job logs what it did itself: each file received, each mail sent
 			s.log().Info("任务完成", "job", j.Name, "run", run.ID, "scheduled", fmtTime(f.Nominal), "trigger", trigger, "summary", res.Summary, "outputs", len(res.Outputs))
 		}
 		s.problems(ctx, JobScope(j.Name), res.Problems)
@@ -739,6 +742,14 @@ func lastError(s string) string {
 		}
 	}
 	return s
+}
+
+// logErr is err as a log shows it: a full or read-only disk in Chinese, anything else as it is.
+func logErr(err error) any {
+	if de, ok := lingpao.AsDiskError(err); ok {
+		return de.Message("")
+	}
+	return err
 }
 
 // lateCount counts the fires of a catch-up that are late.
