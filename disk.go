@@ -103,3 +103,32 @@ func ExplainDisk(err error, where string) error {
 	}
 	return errors.Join(&Error{Code: ENOSPACE, Message: de.Message(where)}, err)
 }
+
+// ProbeFile is the name of the small file ProbeWrite writes and removes.
+const ProbeFile = ".lingpao-probe"
+
+// ProbeWrite writes a small file into dir, syncs it and removes it: a full or read-only disk shows as
+// a *DiskError (other failures as they are). It is how a vague failure (SQLite's "disk I/O error")
+// is told apart from a full disk by the operating system's own error code.
+func ProbeWrite(dir string) (err error) {
+	path := filepath.Join(dir, ProbeFile)
+	defer func() {
+		if de, ok := AsDiskError(err); ok {
+			err = de
+		}
+	}()
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		f.Close()
+		if rerr := os.Remove(path); err == nil && rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			err = rerr
+		}
+	}()
+	if _, err := f.Write(make([]byte, 16<<10)); err != nil {
+		return err
+	}
+	return f.Sync()
+}

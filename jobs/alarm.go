@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -133,9 +132,6 @@ type Health struct {
 	Acknowledged []lingpao.Alarm `json:"acknowledged"`
 }
 
-// healthProbe is the file Health writes to find a full or read-only disk.
-const healthProbe = ".lingpao-health-probe"
-
 // Health reports every unresolved problem: the open alarms (failed and skipped reports, failing
 // jobs, stuck inbox files, refused mail …), scheduled times missed while the service was down, and a
 // disk that refuses writes — found by writing a small file into the workspace, or met by a job.
@@ -145,7 +141,7 @@ func (s *Service) Health(ctx context.Context) (Health, error) {
 	live := func(p lingpao.Problem, since time.Time) {
 		h.Problems = append(h.Problems, lingpao.Alarm{Problem: p, Scope: "live", Opened: since, Seen: now})
 	}
-	if err := probeWrite(s.W.Config.Path(healthProbe)); err != nil {
+	if err := lingpao.ProbeWrite(s.W.Config.Dir); err != nil {
 		if de, ok := lingpao.AsDiskError(err); ok {
 			live(diskProblem(de, s.W.Config.Dir), now)
 		} else {
@@ -155,7 +151,7 @@ func (s *Service) Health(ctx context.Context) (Health, error) {
 	} else if de := s.alarms.diskFault(); de != nil {
 		// A fault met elsewhere (the outbox may be another disk): still there while a file cannot be
 		// written beside the one that failed.
-		if perr := probeWrite(probeBeside(de.Path, s.W.Config.Dir)); perr == nil {
+		if perr := lingpao.ProbeWrite(probeDir(de.Path, s.W.Config.Dir)); perr == nil {
 			s.alarms.clearDisk(de)
 		} else {
 			live(diskProblem(de, s.W.Config.Dir), s.alarms.diskAtTime())
@@ -210,9 +206,9 @@ func (a *alarms) clearDisk(de *lingpao.DiskError) {
 	}
 }
 
-// probeBeside is where to probe for the disk of path: a file in path's folder, or in the nearest
-// folder above it that exists (the workspace when path is unknown).
-func probeBeside(path, workspace string) string {
+// probeDir is where to probe the disk of path: path's folder, or the nearest folder above it that
+// exists (the workspace when path is unknown).
+func probeDir(path, workspace string) string {
 	dir := workspace
 	if path != "" {
 		dir = filepath.Dir(path)
@@ -228,7 +224,7 @@ func probeBeside(path, workspace string) string {
 			dir = parent
 		}
 	}
-	return filepath.Join(dir, healthProbe)
+	return dir
 }
 
 func (a *alarms) diskAtTime() time.Time {
@@ -264,25 +260,6 @@ func diskProblem(de *lingpao.DiskError, dir string) lingpao.Problem {
 		action = "恢复磁盘的写权限后，lingpao 会自动继续；无需重启。"
 	}
 	return lingpao.Problem{Key: "disk", Title: title + "：lingpao 无法保存数据和报告", Detail: msg, Action: action}
-}
-
-// probeWrite writes a small file at path, syncs it and removes it: a full or read-only disk shows
-// as the error.
-func probeWrite(path string) (err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		f.Close()
-		if rerr := os.Remove(path); err == nil && rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-			err = rerr
-		}
-	}()
-	if _, err := f.Write(make([]byte, 4096)); err != nil {
-		return err
-	}
-	return f.Sync()
 }
 
 // AckRun acknowledges the failure (or the skip) of run id: no more reminders, and /healthz no longer

@@ -107,7 +107,7 @@ func (s *Service) Deliver(ctx context.Context, at time.Time) (scheduler.Result, 
 		}
 	}
 	var err error
-	if res.Problems, err = s.mailProblems(ctx); err != nil {
+	if res.Problems, err = s.mailProblems(context.WithoutCancel(ctx)); err != nil {
 		return res, err
 	}
 	if sent+failed+refused > 0 {

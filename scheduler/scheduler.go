@@ -518,7 +518,7 @@ func (s *Scheduler) execute(ctx context.Context, j Job, f lingpao.Fire, trigger 
 		return run, true, err
 	}
 	run.Outcome, run.Ended, run.Summary, run.Outputs, run.NextAttempt = end.Outcome, end.Ended, end.Summary, end.Outputs, end.NextAttempt
-	if full, err := s.Store.FindJobRun(ctx, run.ID); err == nil {
+	if full, err := s.Store.FindJobRun(context.WithoutCancel(ctx), run.ID); err == nil {
 		run = full
 	}
 	// One line per run that did something or failed; an uneventful poll says nothing.

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"errors"
+	"path/filepath"
 
 	sqlite3 "modernc.org/sqlite"
 	sqlite3lib "modernc.org/sqlite/lib"
@@ -36,6 +37,13 @@ func (d *DB) diskFault(err error) error {
 		return &lingpao.DiskError{Path: d.path, Err: err}
 	case sqlite3lib.SQLITE_READONLY:
 		return &lingpao.DiskError{Path: d.path, ReadOnly: true, Err: err}
+	case sqlite3lib.SQLITE_IOERR, sqlite3lib.SQLITE_CANTOPEN:
+		// "disk I/O error" says nothing of why (growing the WAL index on a full disk gives
+		// SQLITE_IOERR_SHMSIZE): ask the disk itself, by writing beside the database.
+		var de *lingpao.DiskError
+		if errors.As(lingpao.ProbeWrite(filepath.Dir(d.path)), &de) {
+			return &lingpao.DiskError{Path: d.path, ReadOnly: de.ReadOnly, Err: err}
+		}
 	}
 	return err
 }

@@ -12,6 +12,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
 	"log"
@@ -43,8 +44,10 @@ type Server struct {
 	Port int
 	// Username and Password are the credentials it accepts.
 	Username, Password string
-	// ClientTLS trusts the server's certificate.
+	// ClientTLS trusts the server's certificate; CertPEM is that certificate, for a program started by
+	// the test (SSL_CERT_FILE).
 	ClientTLS *tls.Config
+	CertPEM   []byte
 	// ImplicitTLS makes it speak TLS from the first byte (port 465 style) instead of STARTTLS.
 	ImplicitTLS bool
 
@@ -108,7 +111,8 @@ func start(t testing.TB, implicit, withTLS bool) *Server {
 	t.Helper()
 	cert, pool := certificate(t)
 	s := &Server{Host: "127.0.0.1", Username: "lingpao", Password: "s3cret-密码", ImplicitTLS: implicit, t: t,
-		ClientTLS: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}}
+		ClientTLS: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"},
+		CertPEM:   pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})}
 	if withTLS {
 		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}}
 	}
