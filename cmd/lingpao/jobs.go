@@ -120,12 +120,14 @@ func runJobsList(ctx context.Context, e *env, args []string) error {
 	var open []string
 	for _, x := range st {
 		for _, r := range x.Open {
-			line := fmt.Sprintf("  %s %s（计划 %s，已尝试 %d 次）", r.Job, r.Outcome.Label(), fmtTime(r.Scheduled), r.Attempts)
+			line := fmt.Sprintf("  #%d %s %s（计划 %s，已尝试 %d 次）", r.ID, r.Job, r.Outcome.Label(), fmtTime(r.Scheduled), r.Attempts)
 			switch r.Outcome {
 			case lingpao.RunRetry:
 				line += "，下次重试 " + fmtTime(r.NextAttempt)
 			case lingpao.RunRunning:
 				line += "，开始于 " + fmtTime(r.Started)
+			case lingpao.RunFailed, lingpao.RunSkipped:
+				line += fmt.Sprintf("，重新运行：lingpao jobs rerun %d，确认：lingpao jobs ack %d", r.ID, r.ID)
 			}
 			if r.Error != "" {
 				line += "：" + lastLine(r.Error)
