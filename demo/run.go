@@ -28,8 +28,11 @@ type Options struct {
 	From lingpao.Period
 	Seed uint64
 	// Log receives one line per simulated day and report.
-	Log     io.Writer
-	Version string
+	Log io.Writer
+	// Progress, when set, is told how far each stage of the run has got (what it is, steps done,
+	// steps in all): simulated days, returns written and ingested, reports.
+	Progress func(what string, done, total int)
+	Version  string
 	// Scale is the size of the workspace: the city demo (zero or ScaleCity), or the whole province
 	// (ScaleProvince, ScaleProvince10), for benchmarks.
 	Scale Scale
@@ -87,6 +90,12 @@ func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 	drops := g.schedule(opt.From, opt.Period)
 	sort.SliceStable(drops, func(i, j int) bool { return drops[i].at.Before(drops[j].at) })
 	ing := w.Ingester()
+	days, done := 0, 0
+	for i := range drops {
+		if i == 0 || !drops[i].at.Equal(drops[i-1].at) {
+			days++
+		}
+	}
 	for i := 0; i < len(drops); {
 		day := drops[i].at
 		j := i
@@ -129,6 +138,8 @@ func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 			}
 			fmt.Fprintln(opt.Log, line)
 		}
+		done++
+		opt.progress("模拟各县报送（天）", done, days)
 		i = j
 	}
 	// Reports as the bureau makes them: a week after the month's deadline, when the late files are in.
@@ -153,12 +164,33 @@ func Run(ctx context.Context, opt Options) (sum Summary, err error) {
 	return sum, generate(ctx, w, opt, reqs, clock, &sum)
 }
 
+// progress reports a stage's progress to Progress, when set.
+func (opt Options) progress(what string, done, total int) {
+	if opt.Progress != nil {
+		opt.Progress(what, done, total)
+	}
+}
+
 // generate makes the reports of reqs with the clock at clock, and lists them in sum.
 func generate(ctx context.Context, w *jobs.Workspace, opt Options, reqs []jobs.ReportRequest, clock time.Time, sum *Summary) error {
+	reports := 0
 	for _, req := range reqs {
+		if req.Kind != jobs.Scorecard {
+			reports++
+		}
+	}
+	made := 0
+	for _, req := range reqs {
+		if req.Kind == jobs.Scorecard && opt.Progress != nil {
+			req.Progress = func(done, total int) { opt.Progress("生成体检表", done, total) }
+		}
 		paths, err := w.GenerateReport(ctx, req)
 		if err != nil {
 			return err
+		}
+		if req.Kind != jobs.Scorecard {
+			made++
+			opt.progress("生成报告", made, reports)
 		}
 		if req.Kind == jobs.Scorecard && len(paths) > 0 {
 			sum.Reports = append(sum.Reports, filepath.Dir(paths[0])+string(filepath.Separator)) // a folder of 体检表

@@ -88,7 +88,7 @@ func runProvince(ctx context.Context, opt Options) (sum Summary, err error) {
 	ing := w.Ingester()
 	for m := first; !opt.Period.Before(m); m = m.Add(1) {
 		at := g.cal.AddWorkdays(g.cal.Deadline(m, g.cfg.DeadlineDay), -2).Add(10 * time.Hour)
-		if err := g.dropAll(ctx, counties, m, at); err != nil {
+		if err := g.dropAll(ctx, counties, m, at, opt.progress); err != nil {
 			return sum, err
 		}
 		if m == opt.Period && opt.LeaveLast {
@@ -99,6 +99,9 @@ func runProvince(ctx context.Context, opt Options) (sum Summary, err error) {
 			return sum, nil
 		}
 		clock = at
+		if opt.Progress != nil {
+			ing.Progress = func(done, total int) { opt.Progress(fmt.Sprintf("入库 %s 报表", m.Label()), done, total) }
+		}
 		n0, acc0, rej0 := sum.Files, sum.Accepted, sum.Rejected
 		for k := 0; k < 2; k++ {
 			res, err := ing.Poll(ctx)
@@ -129,12 +132,14 @@ func runProvince(ctx context.Context, opt Options) (sum Summary, err error) {
 }
 
 // dropAll writes month m's return of every county into its inbox folder, generating them on a
-// worker per CPU; the files are the same whatever the order.
-func (g *generator) dropAll(ctx context.Context, counties []lingpao.OrgUnit, m lingpao.Period, at time.Time) error {
+// worker per CPU; the files are the same whatever the order. progress is told of each file written.
+func (g *generator) dropAll(ctx context.Context, counties []lingpao.OrgUnit, m lingpao.Period, at time.Time, progress func(what string, done, total int)) error {
 	generated := m.Start().AddDate(0, 0, 20).Add(10 * time.Hour)
 	work := make(chan lingpao.OrgUnit)
 	errs := make(chan error, len(counties))
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	written := 0
 	for range runtime.NumCPU() {
 		wg.Add(1)
 		go func() {
@@ -146,7 +151,12 @@ func (g *generator) dropAll(ctx context.Context, counties []lingpao.OrgUnit, m l
 				}
 				if err != nil {
 					errs <- err
+					continue
 				}
+				mu.Lock()
+				written++
+				progress(fmt.Sprintf("生成 %s 报表", m.Label()), written, len(counties))
+				mu.Unlock()
 			}
 		}()
 	}

@@ -36,8 +36,12 @@ type Ingester struct {
 	// each receipt file, receipt mark, inbox removal, poll save — with the step's name. The crash
 	// test uses it to kill the process between steps; nil in normal use.
 	Checkpoint func(step string)
+	// Progress, when set, is called each time a file of a pass is done, with how many of the pass's
+	// files are done and how many it has: the CLI shows a progress bar with it. Calls are serialized.
+	Progress func(done, total int)
 
 	checkpointMu sync.Mutex
+	progressMu   sync.Mutex
 }
 
 // Durable steps reported to Checkpoint.
@@ -55,6 +59,16 @@ func (in *Ingester) checkpoint(step string) {
 		in.checkpointMu.Lock() // the stages of a pass report from several goroutines
 		defer in.checkpointMu.Unlock()
 		in.Checkpoint(step)
+	}
+}
+
+// progress reports the nth file of a pass of total done (Progress).
+func (in *Ingester) progress(n *int, total int) {
+	if in.Progress != nil {
+		in.progressMu.Lock()
+		defer in.progressMu.Unlock()
+		*n++
+		in.Progress(*n, total)
 	}
 }
 

@@ -31,6 +31,7 @@ func (in *Ingester) pass(ctx context.Context, files []candidate) ([]Result, erro
 		mu    sync.Mutex
 		first error
 	)
+	finished := 0 // files done, for Progress
 	fail := func(err error) {
 		mu.Lock()
 		if first == nil {
@@ -100,6 +101,7 @@ func (in *Ingester) pass(ctx context.Context, files []candidate) ([]Result, erro
 				mu.Lock()
 				results[d.i] = &d.res
 				mu.Unlock()
+				in.progress(&finished, len(files))
 			}
 		}()
 	}
@@ -126,6 +128,7 @@ func (in *Ingester) pass(ctx context.Context, files []candidate) ([]Result, erro
 		}
 		if !fresh {
 			results[i] = &res
+			in.progress(&finished, len(files))
 			continue
 		}
 		finishing <- done{i, res, o.p.inboxPath}

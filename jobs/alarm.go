@@ -108,7 +108,7 @@ func (s *Service) alarmNotices(ch lingpao.AlarmChanges) []lingpao.Delivery {
 			}
 		}
 		if open {
-			b.WriteString("\n全部未解决的问题：lingpao problems；已知晓、暂不处理的问题可确认（不再提醒）：lingpao problems ack 编号。\n")
+			b.WriteString("\n全部未解决的问题：lingpao problems list；已知晓、暂不处理的问题可确认（不再提醒）：lingpao problems ack 编号。\n")
 		}
 		fmt.Fprintf(&b, "\n工作目录：%s\n（本邮件由 lingpao 自动发送。）", s.W.Config.Dir)
 		key := fmt.Sprintf("alarm/%s/%d/%d", kind, as[0].ID, now.UnixNano())

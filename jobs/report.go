@@ -40,6 +40,9 @@ type ReportRequest struct {
 	CutOff time.Time
 	// Counties limits a scorecard to these counties, by name or code; empty means every county.
 	Counties []string
+	// Progress, when set, is called as each county's scorecard is written, with how many are done
+	// and how many there are. Calls are serialized.
+	Progress func(done, total int)
 }
 
 // formats each kind can be written in.
@@ -168,17 +171,24 @@ func (w *Workspace) GenerateReport(ctx context.Context, req ReportRequest) (path
 	return g.report(ctx, "", func(in reports.Input) (content, error) { return g.build(in) }, in)
 }
 
-// checkPeriod matches the period to the report kind — monthly takes a month, quarterly a quarter, and
-// so on; a month is accepted for a bulletin (an ad-hoc monthly bulletin) — and refuses a period that
-// has not ended by the cut-off.
-func checkPeriod(req ReportRequest) error {
-	want, known := map[string][]lingpao.PeriodKind{
+// PeriodKinds returns the kinds of period a report kind is made for, the first being its own (a
+// month also makes a bulletin: an ad-hoc monthly one); false for an unknown kind.
+func PeriodKinds(kind string) ([]lingpao.PeriodKind, bool) {
+	k, ok := map[string][]lingpao.PeriodKind{
 		Monthly:   {lingpao.Month},
 		Quarterly: {lingpao.Quarter, lingpao.Month},
 		Half:      {lingpao.Half},
 		Annual:    {lingpao.Year},
 		Scorecard: {lingpao.Month, lingpao.Quarter, lingpao.Half, lingpao.Year},
-	}[req.Kind]
+	}[kind]
+	return k, ok
+}
+
+// checkPeriod matches the period to the report kind — monthly takes a month, quarterly a quarter, and
+// so on; a month is accepted for a bulletin (an ad-hoc monthly bulletin) — and refuses a period that
+// has not ended by the cut-off.
+func checkPeriod(req ReportRequest) error {
+	want, known := PeriodKinds(req.Kind)
 	if !known {
 		return lingpao.Errorf(lingpao.EINVALID, "报告类型「%s」不存在：可选 monthly（月调度表）、quarterly（季度通报）、half（半年总结）、annual（年终考核）、scorecard（体检表）。", req.Kind)
 	}
@@ -359,6 +369,8 @@ func (g *generation) scorecards(ctx context.Context, in reports.Input) ([]string
 	// The cards are independent reports: written on every CPU, in the order of the counties.
 	paths, errs := make([][]string, len(codes)), make([]error, len(codes))
 	var wg sync.WaitGroup
+	var progressMu sync.Mutex
+	done := 0
 	slots := make(chan struct{}, runtime.NumCPU())
 	for i, org := range codes {
 		wg.Add(1)
@@ -366,6 +378,12 @@ func (g *generation) scorecards(ctx context.Context, in reports.Input) ([]string
 		go func() {
 			defer func() { <-slots; wg.Done() }()
 			paths[i], errs[i] = g.report(ctx, org, one(org), in)
+			if g.req.Progress != nil && errs[i] == nil {
+				progressMu.Lock()
+				done++
+				g.req.Progress(done, len(codes))
+				progressMu.Unlock()
+			}
 		}()
 	}
 	wg.Wait()

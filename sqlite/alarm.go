@@ -117,7 +117,7 @@ func (d *DB) AckAlarm(ctx context.Context, id int64, by, note string, now time.T
 		var err error
 		a, err = findAlarm(ctx, tx, `WHERE id = ?`, id)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.IsOpen()) {
-			return lingpao.Errorf(lingpao.ENOTFOUND, "没有编号为 %d 的未解决问题：运行 lingpao problems 查看未解决的问题及其编号。", id)
+			return lingpao.Errorf(lingpao.ENOTFOUND, "没有编号为 %d 的未解决问题：运行 lingpao problems list 查看未解决的问题及其编号。", id)
 		} else if err != nil {
 			return err
 		}

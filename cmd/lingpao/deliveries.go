@@ -10,39 +10,28 @@ import (
 	"lingpao/sqlite"
 )
 
-// runDeliveries is `lingpao deliveries list | retry ID… | cancel ID…`: the mail queue — what waits,
-// what failed and why, what the server refused — and the operator's hand on it.
-func runDeliveries(ctx context.Context, e *env, args []string) error {
-	const usage = "用法：lingpao deliveries list [--status unsent|pending|failing|refused|cancelled|sent|all] [--format table|json] | retry ID… [--refused] | cancel ID… [--dir D]"
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, usage)
-		return errUsage
+// deliveriesActions are the actions of `lingpao deliveries`: the mail queue — what waits, what failed
+// and why, what the server refused — and the operator's hand on it.
+func deliveriesActions() []command {
+	return []command{
+		{"list", "邮件队列：未发出的（默认）、待发送、失败重试中、被拒收、已取消或已发送的邮件", runDeliveriesList},
+		{"retry", "重发邮件 ID（被拒收、已取消或等待重试的；几个用逗号隔开，refused 表示全部被拒收的）", func(ctx context.Context, e *env, args []string) error {
+			return runDeliveriesChange(ctx, e, "retry", args)
+		}},
+		{"cancel", "取消邮件 ID（不再发送，仍保留记录；几个用逗号隔开）", func(ctx context.Context, e *env, args []string) error {
+			return runDeliveriesChange(ctx, e, "cancel", args)
+		}},
 	}
-	switch args[0] {
-	case "list":
-		return runDeliveriesList(ctx, e, args[1:])
-	case "retry", "cancel":
-		return runDeliveriesChange(ctx, e, args[0], args[1:])
-	}
-	fmt.Fprintf(e.stderr, "未知的子命令「%s」。\n%s\n", args[0], usage)
-	return errUsage
 }
 
 func runDeliveriesList(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "deliveries list", "[--status unsent|pending|failing|refused|cancelled|sent|all] [--limit N] [--format table|json] [--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	status := fs.String("status", "unsent", "哪些邮件：unsent（未发出，默认）、pending（待发送）、failing（发送失败、等待重试）、refused（被拒收）、cancelled（已取消）、sent（已发送）、all")
-	limit := fs.Int("limit", 200, "最多列出几封（最新的在前）")
-	format := fs.String("format", "table", "输出格式：table 或 json")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "多余的参数：%s\n", strings.Join(fs.Args(), " "))
-		fs.Usage()
-		return errUsage
-	}
-	if err := opsFormat(*format); err != nil {
+	f := newFlags(e, "[--status unsent|pending|failing|refused|cancelled|sent|all] [--limit N] [--format table|json] [--dir D]")
+	f.Dir()
+	status := f.Enum("status", "unsent", "哪些邮件：unsent（未发出，默认）、pending（待发送）、failing（发送失败、等待重试）、refused（被拒收）、cancelled（已取消）、sent（已发送）、all",
+		"unsent", "pending", "failing", "refused", "cancelled", "sent", "all")
+	limit := f.IntRange("limit", 200, 1, 100000, "最多列出几封（最新的在前）")
+	format := f.Format("table", "json")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
 	var filters []sqlite.DeliveryFilter
@@ -55,10 +44,8 @@ func runDeliveriesList(ctx context.Context, e *env, args []string) error {
 		filters = []sqlite.DeliveryFilter{{Failing: true}}
 	case "all":
 		filters = []sqlite.DeliveryFilter{{}}
-	default:
-		return lingpao.Errorf(lingpao.EINVALID, "--status「%s」不支持：可选 unsent、pending、failing、refused、cancelled、sent、all。", *status)
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -76,13 +63,13 @@ func runDeliveriesList(ctx context.Context, e *env, args []string) error {
 		for i := range ds {
 			ds[i].Body = "" // the listing is about the queue; bodies are long
 		}
-		return opsJSON(e.stdout, ds)
+		return writeJSON(e.stdout, ds)
 	}
 	if len(ds) == 0 {
 		fmt.Fprintln(e.stdout, "没有这样的邮件。")
 		return nil
 	}
-	rows := [][]string{{"编号", "状态", "收件人", "主题", "次数", "时间", "原因"}}
+	t := newTable("编号", "状态", "收件人", "主题", "次数", "时间", "原因")
 	for _, d := range ds {
 		when := "下次 " + fmtTime(d.NextAttempt)
 		switch d.Status {
@@ -91,9 +78,11 @@ func runDeliveriesList(ctx context.Context, e *env, args []string) error {
 		case lingpao.DeliveryRefused, lingpao.DeliveryCancelled:
 			when = fmtTime(d.Stopped)
 		}
-		rows = append(rows, []string{fmt.Sprint(d.ID), d.Status.Label(), d.To, clip(d.Subject, 40), fmt.Sprint(d.Attempts), when, clip(d.LastError, 60)})
+		t.add(fmt.Sprint(d.ID), d.Status.Label(), d.To, clip(d.Subject, 40), fmt.Sprint(d.Attempts), when, clip(d.LastError, 60))
 	}
-	writeAligned(e.stdout, rows)
+	if err := t.write(e.stdout, e.width); err != nil {
+		return err
+	}
 	var refused int
 	for _, d := range ds {
 		if d.Status == lingpao.DeliveryRefused {
@@ -107,27 +96,19 @@ func runDeliveriesList(ctx context.Context, e *env, args []string) error {
 }
 
 func runDeliveriesChange(ctx context.Context, e *env, action string, args []string) error {
-	fs := newFlagSet(e, "deliveries "+action, "ID… [--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	var allRefused *bool
-	if action == "retry" {
-		allRefused = fs.Bool("refused", false, "重发全部被拒收的邮件")
-	}
-	var ids []int64
-	var err error
-	if allRefused != nil && hasFlag(args, "refused") {
-		if err := parseFlags(fs, args); err != nil {
-			return err
-		}
-	} else if ids, err = parseIDs(e, fs, args); err != nil {
+	f := newFlags(e, "ID[,ID…] [--dir D]")
+	f.Dir()
+	pos, err := f.parse(args, "ID")
+	if err != nil {
 		return err
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	if allRefused != nil && *allRefused {
+	var ids []int64
+	if action == "retry" && pos[0] == "refused" {
 		ds, err := w.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryRefused})
 		if err != nil {
 			return err
@@ -139,6 +120,8 @@ func runDeliveriesChange(ctx context.Context, e *env, action string, args []stri
 			fmt.Fprintln(e.stdout, "没有被拒收的邮件。")
 			return nil
 		}
+	} else if ids, err = parseIDList(f, pos[0]); err != nil {
+		return err
 	}
 	now := time.Now()
 	var ds []lingpao.Delivery
@@ -161,16 +144,6 @@ func runDeliveriesChange(ctx context.Context, e *env, action string, args []stri
 		fmt.Fprintln(e.stdout, "lingpao serve 运行时会在一分钟内发送；也可运行 lingpao jobs run deliver。")
 	}
 	return nil
-}
-
-// hasFlag reports whether args set the boolean flag name.
-func hasFlag(args []string, name string) bool {
-	for _, a := range args {
-		if a == "-"+name || a == "--"+name || strings.HasPrefix(a, "--"+name+"=") || strings.HasPrefix(a, "-"+name+"=") {
-			return true
-		}
-	}
-	return false
 }
 
 // clip shortens s to n characters with an ellipsis.

@@ -11,34 +11,26 @@ import (
 
 // runDemo builds a demonstration workspace end to end.
 func runDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "demo", "[--dir D] [--period 2025-09] [--seed N] [--scale city|province|province10 [--months N] [--leave-last]]")
-	dir := fs.String("dir", "lingpao-demo", "演示工作目录（须不存在或为空）")
-	period := fs.String("period", "2025-09", "模拟到哪个月（1月至该月）")
-	seed := fs.Uint64("seed", 2025, "随机种子：同一种子生成完全相同的数据")
-	scaleFlag := fs.String("scale", "city", "规模：city（石家庄市 24 个县级单位，逐日模拟两年）、province（全省 167 个县级单位，每县约 300 家企业）、province10（每县约 3000 家企业）")
-	months := fs.Int("months", 3, "省级规模：模拟到 --period 为止的月数")
-	leaveLast := fs.Bool("leave-last", false, "省级规模：最后一个月的报表只放入收件箱，不处理、不生成报告（供基准测试计时 lingpao ingest）")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "[--dir D] [--period 2025-09] [--seed N] [--scale city|province|province10 [--months N] [--leave-last]]")
+	dir := f.String("dir", "lingpao-demo", "演示工作目录（须不存在或为空）")
+	period := f.Period("period", "2025-09", "模拟到哪个月（上一年1月至该月）", lingpao.Month)
+	seed := f.Uint64("seed", 2025, "随机种子：同一种子生成完全相同的数据")
+	scaleFlag := define(f, "scale", "city", "规模：city（石家庄市 24 个县级单位，逐日模拟两年）、province（全省 167 个县级单位，每县约 300 家企业）、province10（每县约 3000 家企业）", demo.ParseScale)
+	months := f.IntRange("months", 3, 1, 12, "省级规模：模拟到 --period 为止的月数，1 至 12")
+	leaveLast := f.Bool("leave-last", false, "省级规模：最后一个月的报表只放入收件箱，不处理、不生成报告（供基准测试计时 lingpao ingest）")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	scale, err := demo.ParseScale(*scaleFlag)
-	if err != nil {
-		return err
-	}
-	if *months < 1 || *months > 12 {
-		return lingpao.Errorf(lingpao.EINVALID, "--months 应为 1 至 12。")
-	}
-	p, err := lingpao.ParsePeriod(*period)
-	if err != nil {
-		return err
-	}
-	if p.Kind != lingpao.Month {
-		return lingpao.Errorf(lingpao.EINVALID, "--period 应为月份，如 2025-09。")
-	}
+	scale, p := *scaleFlag, *period
 	if demo.Exists(*dir) {
 		return lingpao.Errorf(lingpao.ECONFLICT, "目录 %s 已是工作目录：演示会新建工作目录，请换一个 --dir 或先删除它。", *dir)
 	}
-	opt := demo.Options{Dir: *dir, Period: p, Seed: *seed, Log: e.stderr, Version: e.version, Scale: scale, Months: *months, LeaveLast: *leaveLast}
+	opt := demo.Options{Dir: *dir, Period: p, Seed: *seed, Version: e.version, Scale: scale, Months: *months, LeaveLast: *leaveLast}
+	if e.tty {
+		opt.Progress = e.stages() // a bar per stage rather than a line per simulated day
+	} else {
+		opt.Log = e.stderr
+	}
 	if scale == demo.ScaleCity {
 		fmt.Fprintf(e.stderr, "在 %s 中模拟 %d年1月至%s的县级报送…\n", *dir, p.Year-1, p.Label())
 	} else {

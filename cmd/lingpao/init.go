@@ -10,9 +10,9 @@ import (
 
 // runInit creates a workspace.
 func runInit(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "init", "[--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "[--dir D]")
+	dir := f.Dir()
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
 	cfg, err := jobs.Init(*dir)
@@ -20,6 +20,7 @@ func runInit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "已创建工作目录 %s：\n", cfg.Dir)
+	var rows [][]string
 	for _, p := range []struct{ name, what string }{
 		{lingpao.ConfigFile, "配置（本市、发文单位、截止日、模板密钥）"},
 		{lingpao.InboxDir + "/", "收件箱：各县（市、区）把报表放入自己的子文件夹"},
@@ -28,13 +29,9 @@ func runInit(ctx context.Context, e *env, args []string) error {
 		{lingpao.OutboxDir + "/", "生成的报告"},
 		{lingpao.DBFile, "数据库"},
 	} {
-		fmt.Fprintf(e.stdout, "  %-14s %s\n", p.name, p.what)
+		rows = append(rows, []string{"  " + p.name, p.what})
 	}
+	writeColumns(e.stdout, e.width, rows)
 	fmt.Fprintf(e.stdout, "\n下一步：lingpao template --dir %s --period 2025-09 --all --out 模板  生成各县报表模板。\n", cfg.Dir)
 	return nil
-}
-
-// openWorkspace opens the workspace in dir for a subcommand.
-func openWorkspace(ctx context.Context, e *env, dir string) (*jobs.Workspace, error) {
-	return jobs.Open(ctx, dir, e.version)
 }

@@ -13,32 +13,15 @@ import (
 	"lingpao/sqlite"
 )
 
-// runJobs is `lingpao jobs list`, `lingpao jobs run NAME [--now T]`, `lingpao jobs plan`, `lingpao jobs
-// rerun ID` and `lingpao jobs ack ID`.
-func runJobs(ctx context.Context, e *env, args []string) error {
-	const usage = "用法：lingpao jobs list [--dir D] | jobs run NAME [--now 2025-10-08T09:00] | jobs plan [--from D] [--to D] [--format json] | jobs rerun ID | jobs ack ID [--note 说明]"
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, usage)
-		return errUsage
+// jobsActions are the actions of `lingpao jobs`.
+func jobsActions() []command {
+	return []command{
+		{"list", "计划任务：计划、下次与上次运行、需要关注的运行、邮件队列", runJobsList},
+		{"run", "立即运行一个任务 NAME（poll、remind、monthly、quarterly、half、annual、deliver），记入运行记录", runJobsRun},
+		{"plan", "列出一段时间内每次计划运行：报送截止日、节假日顺延、对应期间（--from D --to D）", runJobsPlan},
+		{"rerun", "重新运行一次失败、跳过或待重试的运行 ID（按其原计划时间，用现在的数据）", runJobsRerun},
+		{"ack", "确认一次失败或跳过的运行 ID：不再提醒，/healthz 不再报警", runJobsAck},
 	}
-	switch args[0] {
-	case "list":
-		return runJobsList(ctx, e, args[1:])
-	case "plan":
-		return runJobsPlan(ctx, e, args[1:])
-	case "rerun":
-		return runJobsRerun(ctx, e, args[1:])
-	case "ack":
-		return runJobsAck(ctx, e, args[1:])
-	case "run":
-		if len(args) < 2 || strings.HasPrefix(args[1], "-") {
-			fmt.Fprintln(e.stderr, usage)
-			return errUsage
-		}
-		return runJobsRun(ctx, e, args[1], args[2:])
-	}
-	fmt.Fprintln(e.stderr, usage)
-	return errUsage
 }
 
 // parseNow parses --now: 2025-10-08T09:00, 2025-10-08 09:00 or 2025-10-08T09:00:30, Beijing time.
@@ -59,23 +42,20 @@ func pinClock(w *jobs.Workspace, t time.Time) {
 }
 
 func runJobsList(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "jobs list", "[--dir D] [--now T]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	nowFlag := fs.String("now", "", "按此时间（北京时间）计算下次运行，如 2025-10-08T09:00")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "[--dir D] [--now T] [--format table|json]")
+	dir := f.Dir()
+	now := f.Time("now", "按此时间（北京时间）计算下次运行，如 2025-10-08T09:00", parseNow)
+	format := f.Format("table", "json")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	if *nowFlag != "" {
-		t, err := parseNow(*nowFlag)
-		if err != nil {
-			return err
-		}
-		pinClock(w, t)
+	if !now.IsZero() {
+		pinClock(w, *now)
 	}
 	svc, err := w.NewService(nil, nil)
 	if err != nil {
@@ -85,12 +65,20 @@ func runJobsList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if h, ok := scheduler.ServeHolder(*dir); ok {
-		fmt.Fprintf(e.stdout, "lingpao serve 正在运行：%s\n\n", h.Describe())
+	holder, serving := scheduler.ServeHolder(*dir)
+	pending, err := w.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryPending})
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(e.stdout, jobsListJSON(st, serving, holder.Describe(), pending))
+	}
+	if serving {
+		fmt.Fprintf(e.stdout, "lingpao serve 正在运行：%s\n\n", holder.Describe())
 	} else {
 		fmt.Fprintf(e.stdout, "lingpao serve 未在运行：以下计划不会自动执行。\n\n")
 	}
-	rows := [][]string{{"任务", "名称", "计划（北京时间）", "下次运行", "上次运行", "结果", "说明"}}
+	t := newTable("任务", "名称", "计划（北京时间）", "下次运行", "上次运行", "结果", "说明")
 	for _, x := range st {
 		sched := x.Job.Config.Schedule
 		if x.Job.Config.NextWorkday {
@@ -113,9 +101,9 @@ func runJobsList(ctx context.Context, e *env, args []string) error {
 		if x.Missed > 0 {
 			note = fmt.Sprintf("错过 %d 次（serve 未运行？启动后按补跑策略「%s」处理）", x.Missed, x.Job.Config.CatchUp)
 		}
-		rows = append(rows, []string{x.Job.Name, x.Job.Title, sched, next, last, outcome, note})
+		t.add(x.Job.Name, x.Job.Title, sched, next, last, outcome, note)
 	}
-	writeAligned(e.stdout, rows)
+	t.write(e.stdout, e.width)
 
 	var open []string
 	for _, x := range st {
@@ -138,10 +126,6 @@ func runJobsList(ctx context.Context, e *env, args []string) error {
 	if len(open) > 0 {
 		fmt.Fprintf(e.stdout, "\n需要关注的运行：\n%s\n", strings.Join(open, "\n"))
 	}
-	pending, err := w.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryPending})
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(e.stdout, "\n邮件队列：待发送 %d 封", len(pending))
 	var failing []lingpao.Delivery
 	for _, d := range pending {
@@ -160,23 +144,23 @@ func runJobsList(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runJobsRun(ctx context.Context, e *env, name string, args []string) error {
-	fs := newFlagSet(e, "jobs run "+name, "[--now 2025-10-08T09:00] [--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	nowFlag := fs.String("now", "", "按此时间（北京时间）运行，如 2025-10-08T09:00；默认现在")
-	if err := parseFlags(fs, args); err != nil {
+func runJobsRun(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "NAME [--now 2025-10-08T09:00] [--dir D]")
+	dir := f.Dir()
+	now := f.Time("now", "按此时间（北京时间）运行，如 2025-10-08T09:00；默认现在", parseNow)
+	pos, err := f.parse(args, "NAME")
+	if err != nil {
 		return err
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	name := pos[0]
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
 	at := time.Now().Truncate(time.Second)
-	if *nowFlag != "" {
-		if at, err = parseNow(*nowFlag); err != nil {
-			return err
-		}
+	if !now.IsZero() {
+		at = *now
 		if err := w.CheckRunTime(at, time.Now()); err != nil {
 			return err
 		}
@@ -209,6 +193,81 @@ func runJobsRun(ctx context.Context, e *env, name string, args []string) error {
 		fmt.Fprintf(e.stdout, "  %d 封邮件已加入队列：lingpao serve 运行时自动发送，也可运行 lingpao jobs run deliver。\n", len(ds))
 	}
 	return nil
+}
+
+// jobsListJSON is `lingpao jobs list --format json`: each job with its next run (RFC 3339, Beijing
+// time), its latest run and the runs that need attention; whether serve runs; the mail queue.
+func jobsListJSON(st []scheduler.JobStatus, serving bool, holder string, pending []lingpao.Delivery) any {
+	type run struct {
+		Scheduled   string             `json:"scheduled"`
+		Outcome     lingpao.RunOutcome `json:"outcome"`
+		Label       string             `json:"label"`
+		Attempts    int                `json:"attempts"`
+		NextAttempt *string            `json:"next_attempt,omitempty"`
+		Summary     string             `json:"summary,omitempty"`
+		Error       string             `json:"error,omitempty"`
+	}
+	type job struct {
+		Name        string  `json:"name"`
+		Title       string  `json:"title"`
+		Schedule    string  `json:"schedule"`
+		NextWorkday bool    `json:"next_workday"`
+		Disabled    bool    `json:"disabled"`
+		Next        *string `json:"next"`
+		Nominal     *string `json:"nominal"`
+		Last        *run    `json:"last"`
+		Missed      int     `json:"missed"`
+		Open        []run   `json:"open"`
+	}
+	type mail struct {
+		To          string `json:"to"`
+		Subject     string `json:"subject"`
+		Attempts    int    `json:"attempts"`
+		NextAttempt string `json:"next_attempt"`
+		LastError   string `json:"last_error,omitempty"`
+	}
+	toRun := func(r lingpao.JobRun) run {
+		x := run{Scheduled: rfc3339(r.Scheduled), Outcome: r.Outcome, Label: r.Outcome.Label(), Attempts: r.Attempts, Summary: r.Summary, Error: r.Error}
+		if r.Outcome == lingpao.RunRetry && !r.NextAttempt.IsZero() {
+			t := rfc3339(r.NextAttempt)
+			x.NextAttempt = &t
+		}
+		return x
+	}
+	out := struct {
+		Serving bool   `json:"serving"`
+		Holder  string `json:"holder,omitempty"`
+		Jobs    []job  `json:"jobs"`
+		Pending []mail `json:"mail_pending"`
+	}{Serving: serving, Jobs: []job{}, Pending: []mail{}}
+	if serving {
+		out.Holder = holder
+	}
+	for _, x := range st {
+		j := job{Name: x.Job.Name, Title: x.Job.Title, Schedule: x.Job.Config.Schedule, NextWorkday: x.Job.Config.NextWorkday,
+			Disabled: x.Job.Config.Disabled, Missed: x.Missed, Open: []run{}}
+		if !x.Job.Config.Disabled && !x.Next.Due.IsZero() {
+			next, nominal := rfc3339(x.Next.Due), rfc3339(x.Next.Nominal)
+			j.Next, j.Nominal = &next, &nominal
+		}
+		if x.Last != nil {
+			r := toRun(*x.Last)
+			j.Last = &r
+		}
+		for _, r := range x.Open {
+			j.Open = append(j.Open, toRun(r))
+		}
+		out.Jobs = append(out.Jobs, j)
+	}
+	for _, d := range pending {
+		out.Pending = append(out.Pending, mail{To: d.To, Subject: d.Subject, Attempts: d.Attempts, NextAttempt: rfc3339(d.NextAttempt), LastError: d.LastError})
+	}
+	return out
+}
+
+// rfc3339 writes t in Beijing time as RFC 3339 (2025-10-08T09:00:00+08:00).
+func rfc3339(t time.Time) string {
+	return t.In(lingpao.Beijing).Format(time.RFC3339)
 }
 
 func lastLine(s string) string {

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/user"
@@ -23,35 +20,26 @@ import (
 
 // runJobsPlan is `lingpao jobs plan [--from D] [--to D] [--format table|json]`.
 func runJobsPlan(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "jobs plan", "[--from 2026-01-01] [--to 2026-12-31] [--format table|json] [--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	fromFlag := fs.String("from", "", "起始日期（含），如 2026-01-01；默认今天")
-	toFlag := fs.String("to", "", "结束日期（含），如 2026-12-31；默认起始日期后一年")
-	format := fs.String("format", "table", "输出格式：table 或 json")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := opsFormat(*format); err != nil {
+	f := newFlags(e, "[--from 2026-01-01] [--to 2026-12-31] [--format table|json] [--dir D]")
+	f.Dir()
+	fromFlag := f.Time("from", "起始日期（含），如 2026-01-01；默认今天", parseDay)
+	toFlag := f.Time("to", "结束日期（含），如 2026-12-31；默认起始日期后一年", parseDay)
+	format := f.Format("table", "json")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
 	from := startOfDay(time.Now())
-	var err error
-	if *fromFlag != "" {
-		if from, err = parseDay("--from", *fromFlag); err != nil {
-			return err
-		}
+	if !fromFlag.IsZero() {
+		from = *fromFlag
 	}
 	to := from.AddDate(1, 0, 0)
-	if *toFlag != "" {
-		if to, err = parseDay("--to", *toFlag); err != nil {
-			return err
-		}
-		to = to.AddDate(0, 0, 1)
+	if !toFlag.IsZero() {
+		to = toFlag.AddDate(0, 0, 1)
 	}
 	if !to.After(from) || to.Sub(from) > 5*366*24*time.Hour {
-		return lingpao.Errorf(lingpao.EINVALID, "--from 应早于 --to，且相隔不超过 5 年。")
+		return f.usagef("--from 应早于 --to，且相隔不超过 5 年。")
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -68,7 +56,7 @@ func runJobsPlan(ctx context.Context, e *env, args []string) error {
 		if plan == nil {
 			plan = []jobs.PlannedRun{}
 		}
-		return opsJSON(e.stdout, plan)
+		return writeJSON(e.stdout, plan)
 	}
 	cal := w.Catalog.Calendar()
 	fmt.Fprintf(e.stdout, "计划运行 %s 至 %s（北京时间；报送截止日为每月%d日，遇法定节假日顺延；收件箱轮询和邮件发送每分钟运行，不列出）\n",
@@ -77,32 +65,31 @@ func runJobsPlan(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "注意：节假日表只到 %d 年，其后只按周末推算。\n", cal.To)
 	}
 	fmt.Fprintln(e.stdout)
-	rows := [][]string{{"运行时间", "任务", "期间", "说明", "记录"}}
+	if len(plan) == 0 {
+		fmt.Fprintln(e.stdout, "这段时间没有计划运行。")
+		return nil
+	}
+	t := newTable("运行时间", "任务", "期间", "说明", "记录")
 	for _, p := range plan {
 		rec := ""
 		if p.Run != nil {
 			rec = fmt.Sprintf("#%d %s", p.Run.ID, p.Run.Outcome.Label())
 		}
-		rows = append(rows, []string{fmtTime(p.Due) + " " + weekday(p.Due), p.Title, p.Period, p.Note, rec})
+		t.add(fmtTime(p.Due)+" "+weekday(p.Due), p.Title, p.Period, p.Note, rec)
 	}
-	if len(plan) == 0 {
-		fmt.Fprintln(e.stdout, "这段时间没有计划运行。")
-		return nil
-	}
-	writeAligned(e.stdout, rows)
-	return nil
+	return t.write(e.stdout, e.width)
 }
 
 // runJobsRerun is `lingpao jobs rerun ID`: the run of the ledger numbered ID, which failed, was
 // skipped or waits for a retry, is run again in place, as of its own scheduled time.
 func runJobsRerun(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "jobs rerun", "ID [--dir D]（ID 为运行记录编号，见 lingpao jobs list 或失败通知邮件）")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	id, err := parseWithID(e, fs, args)
+	f := newFlags(e, "ID [--dir D]")
+	dir := f.Dir()
+	id, err := parseID(f, args)
 	if err != nil {
 		return err
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -133,14 +120,14 @@ func runJobsRerun(ctx context.Context, e *env, args []string) error {
 // runJobsAck is `lingpao jobs ack ID [--note 说明]`: the failure of run ID is acknowledged — no more
 // reminders, /healthz no longer reports it.
 func runJobsAck(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "jobs ack", "ID [--note 说明] [--dir D]（ID 为运行记录编号）")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	note := fs.String("note", "", "说明（如：该月报告已手工报送）")
-	id, err := parseWithID(e, fs, args)
+	f := newFlags(e, "ID [--note 说明] [--dir D]")
+	f.Dir()
+	note := f.String("note", "", "说明（如：该月报告已手工报送）")
+	id, err := parseID(f, args)
 	if err != nil {
 		return err
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -157,43 +144,32 @@ func runJobsAck(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// parseWithID parses flags placed before or after one numeric argument (a run's or a problem's
-// number) and returns it.
-func parseWithID(e *env, fs *flag.FlagSet, args []string) (int64, error) {
-	ids, err := parseIDs(e, fs, args)
+// parseID reads the flags and one numeric argument, ID: the number of a run or a problem (as the
+// listings and the notices show it, #42 or 42).
+func parseID(f *flags, args []string) (int64, error) {
+	pos, err := f.parse(args, "ID")
+	if err != nil {
+		return 0, err
+	}
+	ids, err := parseIDList(f, pos[0])
 	if err != nil {
 		return 0, err
 	}
 	if len(ids) != 1 {
-		fmt.Fprintln(e.stderr, "请给出一个编号。")
-		fs.Usage()
-		return 0, errUsage
+		return 0, f.usagef("lingpao %s 只接受一个编号，如 42。", f.e.path)
 	}
 	return ids[0], nil
 }
 
-// parseIDs parses flags placed before, between or after numeric arguments and returns them.
-func parseIDs(e *env, fs *flag.FlagSet, args []string) ([]int64, error) {
+// parseIDList reads numbers written 42, #42 or 12,13,14.
+func parseIDList(f *flags, s string) ([]int64, error) {
 	var ids []int64
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		a := fs.Arg(0)
-		id, err := strconv.ParseInt(strings.TrimPrefix(a, "#"), 10, 64)
+	for _, part := range strings.Split(s, ",") {
+		id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(part), "#"), 10, 64)
 		if err != nil || id <= 0 {
-			return nil, lingpao.Errorf(lingpao.EINVALID, "编号「%s」不对：请写编号（正整数），如 42。", a)
+			return nil, f.usagef("编号「%s」不对：请写编号（正整数），如 42；几个编号用逗号隔开，如 12,13。", part)
 		}
 		ids = append(ids, id)
-		args = fs.Args()[1:]
-	}
-	if len(ids) == 0 {
-		fmt.Fprintln(e.stderr, "请给出编号。")
-		fs.Usage()
-		return nil, errUsage
 	}
 	return ids, nil
 }
@@ -210,25 +186,11 @@ func operator() string {
 	return name
 }
 
-func opsFormat(f string) error {
-	if f != "table" && f != "json" {
-		return lingpao.Errorf(lingpao.EINVALID, "输出格式「%s」不支持：请用 table 或 json。", f)
-	}
-	return nil
-}
-
-func opsJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// parseDay parses a date flag: 2026-01-01, Beijing time.
-func parseDay(flag, s string) (time.Time, error) {
+// parseDay parses a date: 2026-01-01, Beijing time.
+func parseDay(s string) (time.Time, error) {
 	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), lingpao.Beijing)
 	if err != nil {
-		return t, lingpao.Errorf(lingpao.EINVALID, "%s「%s」格式不对：请写成 2026-01-01。", flag, s)
+		return t, lingpao.Errorf(lingpao.EINVALID, "日期请写成 2026-01-01。")
 	}
 	return t, nil
 }

@@ -104,7 +104,7 @@ func TestProblemsAndDeliveriesCommands(t *testing.T) {
 	if _, _, err := runCmd(t, "init", "--dir", dir); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := runCmd(t, "problems", "--dir", dir, "--format", "json")
+	out, _, err := runCmd(t, "problems", "list", "--dir", dir, "--format", "json")
 	var h jobs.Health
 	if err != nil || json.Unmarshal([]byte(out), &h) != nil || !h.OK || h.Problems == nil {
 		t.Fatalf("problems of a new workspace: %s %v", out, err)
@@ -136,7 +136,7 @@ func TestProblemsAndDeliveriesCommands(t *testing.T) {
 	if out, _, err := runCmd(t, "deliveries", "retry", "2", "--dir", dir); err != nil || !strings.Contains(out, "重新加入队列") {
 		t.Errorf("retry: %s %v", out, err)
 	}
-	if out, _, err := runCmd(t, "deliveries", "cancel", "--dir", dir, "1", "2"); err != nil || strings.Count(out, "已取消") != 2 {
+	if out, _, err := runCmd(t, "deliveries", "cancel", "--dir", dir, "1,2"); err != nil || strings.Count(out, "已取消") != 2 {
 		t.Errorf("cancel: %s %v", out, err)
 	}
 	if pending, _ := w.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryPending}); len(pending) != 0 {
@@ -159,14 +159,14 @@ func TestProblemsAndDeliveriesCommands(t *testing.T) {
 	if _, err := w.Store.SyncAlarms(ctx, "run/monthly/2025-10-05T01:00:00Z", []lingpao.Problem{{Key: "run/monthly/2025-10-05T01:00:00Z", Title: "任务失败：月调度表", Action: "x"}}, at, nil); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err = runCmd(t, "problems", "--dir", dir)
+	out, _, err = runCmd(t, "problems", "list", "--dir", dir)
 	if err != nil || !strings.Contains(out, "任务失败：月调度表") {
 		t.Errorf("problems:\n%s %v", out, err)
 	}
 	if out, _, err := runCmd(t, "jobs", "ack", "1", "--dir", dir, "--note", "已手工报送"); err != nil || !strings.Contains(out, "已确认问题") {
 		t.Errorf("jobs ack: %s %v", out, err)
 	}
-	out, _, err = runCmd(t, "problems", "--dir", dir, "--format", "json")
+	out, _, err = runCmd(t, "problems", "list", "--dir", dir, "--format", "json")
 	if err != nil || json.Unmarshal([]byte(out), &h) != nil || !h.OK || len(h.Acknowledged) != 1 || h.Acknowledged[0].AckNote != "已手工报送" {
 		t.Errorf("problems after ack: %s %v", out, err)
 	}

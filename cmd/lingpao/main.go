@@ -5,12 +5,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/mattn/go-runewidth"
 
 	_ "time/tzdata" // CRON_TZ=Asia/Shanghai must resolve on machines without a zoneinfo database
 
@@ -30,18 +32,17 @@ func main() {
 	os.Exit(exitCode(err, os.Stderr))
 }
 
-// errUsage marks a usage error (exit code 2); the message has been printed already.
-var errUsage = errors.New("usage")
-
-// exitCode prints err for the user and maps it to the process exit code: 0 ok, 1 error, 2 usage.
+// exitCode prints err for the user and maps it to the process exit code: 0 ok, 1 error, 2 usage
+// (a usage error has been printed by run already).
 func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
 		return 2
 	case lingpao.ErrorCode(err) == lingpao.EINTERNAL:
-		fmt.Fprintf(stderr, "错误：%v\n", err)
+		// Not a mistake of the user's: the operator gets the whole chain to act on or pass on.
+		fmt.Fprintf(stderr, "错误：lingpao 内部出错，操作没有完成。请把下面的信息告诉系统管理员：\n  %v\n", err)
 		return 1
 	default:
 		fmt.Fprintf(stderr, "错误：%s\n", lingpao.ErrorMessage(err))
@@ -49,17 +50,15 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 }
 
-// command is one subcommand. Each has its own flag set and runs with the process's streams.
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, env *env, args []string) error
-}
-
-// env is what every subcommand gets: output streams and the version.
+// env is what every subcommand gets: output streams, the version, the command it runs (path, as
+// typed: "jobs list") with its summary, and how text is measured for tables.
 type env struct {
 	stdout, stderr io.Writer
 	version        string
+	path, about    string
+	width          *runewidth.Condition
+	// tty is true when stderr is a terminal: progress shows as a bar.
+	tty bool
 }
 
 func commands() []command {
@@ -69,70 +68,73 @@ func commands() []command {
 		{"template", "生成县级报表模板（--describe 输出模板结构 JSON）", runTemplate},
 		{"ingest", "处理一遍收件箱中的报表并写回执", runIngest},
 		{"status", "报送率与各县报送状态、进度、督办：--period P", runStatus},
-		{"report", "生成报告：monthly|quarterly|half|annual|scorecard", runReport},
-		{"targets", "目标任务：list | export FILE（分解表）| import FILE | versions", runTargets},
-		{"jobs", "计划任务：list | run NAME [--now T] | plan（全年计划）| rerun ID | ack ID", runJobs},
-		{"problems", "需要处理的问题（与 /healthz 相同）：list | ack ID", runProblems},
-		{"deliveries", "邮件队列：list | retry ID… | cancel ID…", runDeliveries},
+		{"report", "生成报告：monthly|quarterly|half|annual|scorecard", group(reportKinds)},
+		{"targets", "目标任务：list | export FILE（分解表）| import FILE | versions", group(targetsActions)},
+		{"jobs", "计划任务：list | run NAME [--now T] | plan（全年计划）| rerun ID | ack ID", group(jobsActions)},
+		{"problems", "需要处理的问题（与 /healthz 相同）：list | ack ID", group(problemsActions)},
+		{"deliveries", "邮件队列：list | retry ID… | cancel ID…", group(deliveriesActions)},
 		{"serve", "服务模式：定时轮询收件箱、催报、生成并发送报告（+ 网页）", runServe},
-		{"user", "网页账号：add --name N --role admin|staff|leader | passwd --name N | list", runUser},
+		{"user", "网页账号：add --name N --role admin|staff|leader | passwd --name N | list", group(userActions)},
 	}
 }
 
-// run is the testable body of main.
+// run is the testable body of main. Usage errors are printed here, to stderr; help goes to stdout
+// and is no error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	e := &env{stdout: stdout, stderr: stderr, version: Version}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stderr)
-		if len(args) == 0 {
-			return errUsage
+	e := &env{stdout: stdout, stderr: stderr, version: Version, width: displayWidth(), tty: isTerminal(stderr)}
+	err := runCommand(ctx, e, args)
+	var u *usageError
+	if errors.As(err, &u) {
+		u.write(stderr)
+	}
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func runCommand(ctx context.Context, e *env, args []string) error {
+	switch {
+	case len(args) == 0:
+		usage(e, e.stderr)
+		return errUsage
+	case isHelp(args[0]):
+		if len(args) > 1 { // lingpao help jobs run = lingpao jobs run --help
+			return runCommand(ctx, e, append(args[1:], "--help"))
 		}
+		usage(e, e.stdout)
+		return nil
+	case args[0] == "version" || args[0] == "--version":
+		fmt.Fprintf(e.stdout, "lingpao %s\n", Version)
 		return nil
 	}
-	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintf(stdout, "lingpao %s\n", Version)
-		return nil
-	}
+	var names []string
 	for _, c := range commands() {
 		if c.name == args[0] {
 			// A full or read-only disk is said in Chinese, naming what is full, by every command.
-			return lingpao.ExplainDisk(c.run(ctx, e, args[1:]), "")
+			return lingpao.ExplainDisk(c.run(ctx, e.sub(c), args[1:]), "")
 		}
+		names = append(names, c.name)
 	}
-	fmt.Fprintf(stderr, "未知命令「%s」。\n\n", args[0])
-	usage(stderr)
-	return errUsage
+	msg := fmt.Sprintf("没有命令「%s」。", args[0])
+	if strings.HasPrefix(args[0], "-") {
+		msg = fmt.Sprintf("请先写命令，再写参数（%s）：如 lingpao status --period 2025-09。", args[0])
+	} else if s := closest(args[0], names); s != "" {
+		msg += fmt.Sprintf("是不是 %s？", s)
+	}
+	return e.usagef("<命令> [参数]", "%s", msg)
 }
 
-func usage(w io.Writer) {
+func usage(e *env, w io.Writer) {
 	fmt.Fprintln(w, "lingpao（领跑）— 县域特色产业集群月调度、季通报、半年总结、年终考核")
 	fmt.Fprintln(w, "\n用法：lingpao <命令> [参数]\n\n命令：")
+	var rows [][]string
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		rows = append(rows, []string{"  " + c.name, c.summary})
 	}
-	fmt.Fprintln(w, "\n各命令的参数：lingpao <命令> -h")
-}
-
-// newFlagSet returns a flag set that reports usage errors as errUsage rather than exiting.
-func newFlagSet(e *env, name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "用法：lingpao %s %s\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseFlags parses args and maps a parse failure to errUsage.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return flag.ErrHelp
-		}
-		return errUsage
-	}
-	return nil
+	writeColumns(w, e.width, rows)
+	fmt.Fprintln(w, "\n各命令的参数：lingpao <命令> --help（或 lingpao help <命令>）")
+	fmt.Fprintln(w, "工作目录：--dir D，默认 $LINGPAO_DIR，否则当前目录。退出码：0 成功，1 出错，2 用法有误。")
 }
 
 // defaultDir is --dir's default: $LINGPAO_DIR, else the current directory.

@@ -3,38 +3,29 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"lingpao"
 	"lingpao/sqlite"
 )
 
-// runProblems is `lingpao problems [list] [--all] [--format table|json]` and `lingpao problems ack
-// ID [--note 说明]`: what /healthz reports — every unresolved problem, whatever its age — and a way to
-// acknowledge one.
-func runProblems(ctx context.Context, e *env, args []string) error {
-	if len(args) > 0 && args[0] == "ack" {
-		return runProblemsAck(ctx, e, args[1:])
+// problemsActions are the actions of `lingpao problems`: what /healthz reports — every unresolved
+// problem, whatever its age — and a way to acknowledge one.
+func problemsActions() []command {
+	return []command{
+		{"list", "未解决的问题：情况、处理办法、发现时间（--all 含最近已解决的）", runProblemsList},
+		{"ack", "确认问题 ID：不再提醒，/healthz 不再因它报警，解决后自动移除", runProblemsAck},
 	}
-	if len(args) > 0 && args[0] == "list" {
-		args = args[1:]
-	}
-	fs := newFlagSet(e, "problems", "[list] [--all] [--format table|json] [--dir D] | problems ack ID [--note 说明]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	all := fs.Bool("all", false, "同时列出最近已解决的问题")
-	format := fs.String("format", "table", "输出格式：table 或 json")
-	if err := parseFlags(fs, args); err != nil {
+}
+
+func runProblemsList(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "[--all] [--format table|json] [--dir D]")
+	f.Dir()
+	all := f.Bool("all", false, "同时列出最近已解决的问题")
+	format := f.Format("table", "json")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "多余的参数：%s\n", strings.Join(fs.Args(), " "))
-		fs.Usage()
-		return errUsage
-	}
-	if err := opsFormat(*format); err != nil {
-		return err
-	}
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -69,7 +60,7 @@ func runProblems(ctx context.Context, e *env, args []string) error {
 			Acknowledged []lingpao.Alarm `json:"acknowledged"`
 			Resolved     []lingpao.Alarm `json:"resolved,omitempty"`
 		}{h.OK, h.Problems, h.Acknowledged, resolved}
-		return opsJSON(e.stdout, out)
+		return writeJSON(e.stdout, out)
 	}
 	if len(h.Problems)+len(h.Acknowledged) == 0 {
 		fmt.Fprintln(e.stdout, "没有未解决的问题。")
@@ -116,14 +107,14 @@ func runProblems(ctx context.Context, e *env, args []string) error {
 
 // runProblemsAck is `lingpao problems ack ID [--note 说明]`.
 func runProblemsAck(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "problems ack", "ID [--note 说明] [--dir D]（ID 为问题编号，见 lingpao problems）")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	note := fs.String("note", "", "说明")
-	id, err := parseWithID(e, fs, args)
+	f := newFlags(e, "ID [--note 说明] [--dir D]")
+	f.Dir()
+	note := f.String("note", "", "说明")
+	id, err := parseID(f, args)
 	if err != nil {
 		return err
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}

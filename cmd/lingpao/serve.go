@@ -12,8 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -28,19 +26,19 @@ import (
 // until the service is stopped); then it lets the jobs in progress finish — for at most --drain — and
 // exits. On Windows, --install-service registers it as a service that starts with the machine.
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "[--addr 127.0.0.1:8080] [--dir D] [--drain 30s] [--install-service | --uninstall-service]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	addr := fs.String("addr", "127.0.0.1:8080", "网页与健康检查（/healthz）的监听地址；off 表示不监听")
-	secure := fs.Bool("secure-cookies", false, "登录 Cookie 只经 HTTPS 发送：在前面有 HTTPS 反向代理时打开")
-	drain := fs.Duration("drain", scheduler.DefaultDrain, "停止时最多等待正在运行的任务多久（邮件在两封之间停下，报告写完）")
-	install := fs.Bool("install-service", false, "Windows：把 lingpao serve（连同 --dir、--addr 等参数）注册为开机自动启动的 Windows 服务")
-	uninstall := fs.Bool("uninstall-service", false, "Windows：删除已注册的 Windows 服务")
-	name := fs.String("service-name", "lingpao", "Windows 服务名（同一台机器上有多个工作目录时各用一个）")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "[--addr 127.0.0.1:8080] [--dir D] [--secure-cookies] [--drain 30s] [--install-service | --uninstall-service] [--service-name lingpao]")
+	dir := f.Dir()
+	addr := f.Check("addr", "127.0.0.1:8080", "网页与健康检查（/healthz）的监听地址 主机:端口；off 表示不监听", checkListenAddr)
+	secure := f.Bool("secure-cookies", false, "登录 Cookie 只经 HTTPS 发送：在前面有 HTTPS 反向代理时打开")
+	drain := f.Duration("drain", scheduler.DefaultDrain, "停止时最多等待正在运行的任务多久（邮件在两封之间停下，报告写完），如 30s")
+	install := f.Bool("install-service", false, "Windows：把 lingpao serve（连同 --dir、--addr 等参数）注册为开机自动启动的 Windows 服务")
+	uninstall := f.Bool("uninstall-service", false, "Windows：删除已注册的 Windows 服务")
+	name := f.String("service-name", "lingpao", "Windows 服务名（同一台机器上有多个工作目录时各用一个）")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	if *drain <= 0 || *drain > 10*time.Minute {
-		return lingpao.Errorf(lingpao.EINVALID, "--drain %s 不合适：请在 1s 到 10m 之间，如 30s。", *drain)
+	if *drain < time.Second || *drain > 10*time.Minute {
+		return f.usagef("lingpao serve 的参数 --drain 应在 1s 到 10m 之间，如 30s。")
 	}
 	switch {
 	case *install:
@@ -87,10 +85,7 @@ type serveOptions struct {
 // serve is service mode until ctx is cancelled, logging to logw.
 func serve(ctx context.Context, e *env, o serveOptions, logw io.Writer) error {
 	log := newLogger(logw)
-	if err := checkAddr(o.addr); err != nil {
-		return err
-	}
-	w, err := openWorkspace(ctx, e, o.dir)
+	w, err := jobs.Open(ctx, o.dir, e.version)
 	if err != nil {
 		return err
 	}
@@ -167,48 +162,6 @@ func serve(ctx context.Context, e *env, o serveOptions, logw io.Writer) error {
 	}
 	log.Info("lingpao serve 已停止")
 	return runErr
-}
-
-// checkAddr checks --addr before anything starts: host:port, the host an IP address or a name, the
-// port a number.
-func checkAddr(addr string) error {
-	if addr == "off" || addr == "" {
-		return nil
-	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return lingpao.Errorf(lingpao.EINVALID, "--addr「%s」格式不对：请写成 地址:端口，如 127.0.0.1:8080（只允许本机访问）或 0.0.0.0:8080（允许局域网访问）；不开网页用 --addr off。", addr)
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		return lingpao.Errorf(lingpao.EINVALID, "--addr「%s」的端口「%s」不对：端口应为 0–65535 之间的数字，如 8080。", addr, port)
-	}
-	if host != "" && net.ParseIP(host) == nil && strings.Trim(host, "0123456789.") == "" {
-		return lingpao.Errorf(lingpao.EINVALID, "--addr「%s」中的 IP 地址「%s」无效：IPv4 地址是 4 段 0–255 的数字，如 127.0.0.1 或 192.168.1.10。", addr, host)
-	}
-	return nil
-}
-
-// listen opens the web page's listener, explaining in Chinese why it cannot: a name that does not
-// resolve, an address this machine does not have, a port in use or reserved.
-func listen(addr string) (net.Listener, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err == nil {
-		return ln, nil
-	}
-	host, port, _ := net.SplitHostPort(addr)
-	var dns *net.DNSError
-	switch {
-	case errors.As(err, &dns):
-		return nil, lingpao.Errorf(lingpao.EINVALID, "--addr「%s」：找不到主机名「%s」。请写本机的 IP 地址，如 127.0.0.1（只允许本机访问）或 0.0.0.0（允许局域网访问）。", addr, host)
-	case errors.Is(err, syscall.EADDRINUSE):
-		return nil, lingpao.Errorf(lingpao.EINVALID, "无法监听 %s：端口 %s 已被其他程序占用（可能是另一个 lingpao serve 或网页服务）。请换一个端口，如 --addr %s，或用 --addr off 不开网页。",
-			addr, port, net.JoinHostPort(host, "8081"))
-	case errors.Is(err, syscall.EADDRNOTAVAIL):
-		return nil, lingpao.Errorf(lingpao.EINVALID, "无法监听 %s：本机没有 IP 地址 %s。请写本机的地址，如 127.0.0.1 或 0.0.0.0。", addr, host)
-	case errors.Is(err, syscall.EACCES):
-		return nil, lingpao.Errorf(lingpao.EINVALID, "无法监听 %s：没有权限使用端口 %s（1024 以下的端口需要管理员权限）。请换一个 1024 以上的端口，如 --addr %s。", addr, port, net.JoinHostPort(host, "8080"))
-	}
-	return nil, lingpao.Errorf(lingpao.EINVALID, "无法监听 %s（%v）：请换一个 --addr，或用 --addr off 不开网页。", addr, err)
 }
 
 // newWebHandler returns the staff web page to mount under /, over the workspace and the service: its

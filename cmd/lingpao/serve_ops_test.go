@@ -149,7 +149,7 @@ func TestServePortTaken(t *testing.T) {
 		t.Errorf("jobs recorded by a serve that did not start: %v", arms)
 	}
 	out, err = exec.Command(bin, "serve", "--dir", dir, "--addr", "999.1.1.1:80").CombinedOutput()
-	if code := exitStatus(err); code != 1 || !strings.Contains(string(out), "IP 地址「999.1.1.1」无效") || strings.Contains(string(out), "lookup") {
+	if code := exitStatus(err); code != 2 || !strings.Contains(string(out), "「999.1.1.1」不是有效的 IP 地址") || strings.Contains(string(out), "lookup") {
 		t.Errorf("serve --addr 999.1.1.1:80: exit %d\n%s", code, out)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,31 +13,18 @@ import (
 // runStatus is `lingpao status --period P`: the reporting rate of the period's last month and, per
 // county, its reporting state, status counts and ladder rungs.
 func runStatus(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "status", "--period P [--dir D] [--format table|json]")
-	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
-	period := fs.String("period", "", "期间：2025-09、2025Q3、2025H1 或 2025（按期末月份统计）")
-	format := fs.String("format", "table", "输出格式：table 或 json")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "--period P [--dir D] [--format table|json]")
+	f.Dir()
+	period := f.Period("period", "", "期间：2025-09、2025Q3、2025H1 或 2025（按期末月份统计）")
+	format := f.Format("table", "json")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "多余的参数：%s\n", strings.Join(fs.Args(), " "))
-		fs.Usage()
-		return errUsage
+	if period.IsZero() {
+		return f.usagef("请用 --period 指定期间，如 --period 2025-09。")
 	}
-	if *period == "" {
-		fmt.Fprintln(e.stderr, "请用 --period 指定期间，如 --period 2025-09。")
-		fs.Usage()
-		return errUsage
-	}
-	p, err := lingpao.ParsePeriod(*period)
-	if err != nil {
-		return err
-	}
-	if *format != "table" && *format != "json" {
-		return lingpao.Errorf(lingpao.EINVALID, "输出格式「%s」不支持：请用 table 或 json。", *format)
-	}
-	w, err := openWorkspace(ctx, e, *dir)
+	p := *period
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -48,10 +34,7 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(st)
+		return writeJSON(e.stdout, st)
 	}
 	writeStatus(e, st)
 	return nil
@@ -73,11 +56,13 @@ func writeStatus(e *env, st *jobs.Status) {
 	fmt.Fprintf(e.stdout, "；报送率 %s%%。截止日 %s。\n\n", lingpao.FormatNumber(r.Rate()*100, 1), lingpao.FormatDate(r.Deadline))
 
 	head := []string{"县（市、区）", "报送状态"}
+	var counts []int
 	for _, s := range statusColumns {
+		counts = append(counts, len(head))
 		head = append(head, s.Label())
 	}
 	head = append(head, "督办")
-	cells := [][]string{head}
+	t := newTable(head...).alignRight(counts...)
 	for _, c := range st.Counties {
 		row := []string{c.Name, c.Report.State.Label()}
 		for _, s := range statusColumns {
@@ -87,15 +72,14 @@ func writeStatus(e *env, st *jobs.Status) {
 				row = append(row, strconv.Itoa(c.Counts[s]))
 			}
 		}
-		row = append(row, ladderText(c))
-		cells = append(cells, row)
+		t.add(append(row, ladderText(c))...)
 	}
 	total := []string{"合计", ""}
 	for _, s := range statusColumns {
 		total = append(total, strconv.Itoa(st.Total[s]))
 	}
-	cells = append(cells, append(total, ""))
-	writeAligned(e.stdout, cells)
+	t.add(append(total, "")...)
+	t.write(e.stdout, e.width)
 	fmt.Fprintln(e.stdout, "\n状态按各县有目标任务的指标计数：超序时（偏差高于+5个百分点）、基本同步（±5以内）、滞后（−5至−15）、严重滞后（低于−15），未报送不计为零。")
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -85,11 +86,11 @@ func TestStatus(t *testing.T) {
 		}
 	}
 	// Columns line up by display width: 督办 starts at the same column as each row's last field.
-	col := displayWidth(header[:strings.Index(header, "督办")])
+	col := displayWidth().StringWidth(header[:strings.Index(header, "督办")])
 	for name, row := range rows {
 		fields := strings.Fields(row)
 		last := fields[len(fields)-1]
-		if got := displayWidth(row[:strings.LastIndex(row, last)]); got != col {
+		if got := displayWidth().StringWidth(row[:strings.LastIndex(row, last)]); got != col {
 			t.Errorf("%s: 督办 column at %d, want %d\n%s\n%s", name, got, col, header, row)
 		}
 	}
@@ -127,10 +128,10 @@ func TestStatus(t *testing.T) {
 		}
 	}
 
-	if err := run(ctx, []string{"status", "--dir", dir}, &out, &errb); err != errUsage {
+	if err := run(ctx, []string{"status", "--dir", dir}, &out, &errb); !errors.Is(err, errUsage) {
 		t.Errorf("no period: %v, want usage error", err)
 	}
-	if err := run(ctx, []string{"status", "--period", "2025-13", "--dir", dir}, &out, &errb); lingpao.ErrorCode(err) != lingpao.EINVALID {
-		t.Errorf("bad period: %v, want EINVALID", err)
+	if err := run(ctx, []string{"status", "--period", "2025-13", "--dir", dir}, &out, &errb); !errors.Is(err, errUsage) || !strings.Contains(lingpao.ErrorMessage(err), "期间「2025-13」格式不对") {
+		t.Errorf("bad period: %v, want a usage error", err)
 	}
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,57 +15,32 @@ import (
 	"lingpao/seeds"
 )
 
-const targetsSynopsis = "list [--dir D] [--org 名称或编码] [--format table|csv|json] [--examples] | export FILE [--dir D] [--from 年份] | import FILE [--dir D] [--format table|json] | versions [--dir D]"
-
-// runTargets is `lingpao targets`: list the targets, export the allocation workbook, import a filled
-// one as a new targets version, list the versions.
-func runTargets(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintf(e.stderr, "用法：lingpao targets %s\n", targetsSynopsis)
-		return errUsage
+// targetsActions are the actions of `lingpao targets`: list the targets, export the allocation
+// workbook, import a filled one as a new targets version, list the versions.
+func targetsActions() []command {
+	return []command{
+		{"list", "列出各文件规定的目标任务及出处（工作目录中为现行目标，含已导入的分解）", runTargetsList},
+		{"export", "导出目标分解表 FILE（.xlsx），在其中填写各县分解值", runTargetsExport},
+		{"import", "导入填好的目标分解表 FILE：核对合计，形成新的目标版本", runTargetsImport},
+		{"versions", "目标版本的历史；最新的为现行版本", runTargetsVersions},
 	}
-	switch args[0] {
-	case "list":
-		return runTargetsList(ctx, e, args[1:])
-	case "export":
-		return runTargetsExport(ctx, e, args[1:])
-	case "import":
-		return runTargetsImport(ctx, e, args[1:])
-	case "versions":
-		return runTargetsVersions(ctx, e, args[1:])
-	case "-h", "--help", "help":
-		fmt.Fprintf(e.stderr, "用法：lingpao targets %s\n", targetsSynopsis)
-		return nil
-	}
-	fmt.Fprintf(e.stderr, "未知操作「%s」。用法：lingpao targets %s\n", args[0], targetsSynopsis)
-	return errUsage
 }
 
 func runTargetsList(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "targets list", "[--dir D] [--org 名称或编码] [--format table|csv|json] [--examples]")
-	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
-	org := fs.String("org", "", "只列出该组织单元及其下级的目标，填名称或编码，如 石家庄市、鹿泉区、130110")
-	format := fs.String("format", "table", "输出格式：table、csv 或 json")
-	examples := fs.Bool("examples", false, "同时列出示例分解（allocation_example.yaml 中的各县目标）")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "[--dir D] [--org 名称或编码] [--format table|csv|json] [--examples]")
+	dir := f.Dir()
+	org := f.String("org", "", "只列出该组织单元及其下级的目标，填名称或编码，如 石家庄市、鹿泉区、130110")
+	format := f.Format("table", "csv", "json")
+	examples := f.Bool("examples", false, "同时列出示例分解（allocation_example.yaml 中的各县目标）")
+	if _, err := f.parse(args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "多余的参数：%s\n", strings.Join(fs.Args(), " "))
-		fs.Usage()
-		return errUsage
-	}
-	switch *format {
-	case "table", "csv", "json":
-	default:
-		return lingpao.Errorf(lingpao.EINVALID, "输出格式「%s」不支持：请用 table、csv 或 json。", *format)
 	}
 
 	// In a workspace the targets in force are listed (imported allocations included); elsewhere the
 	// seed targets.
 	var cat *lingpao.Catalog
 	if _, err := os.Stat(filepath.Join(*dir, lingpao.ConfigFile)); err == nil {
-		w, err := openWorkspace(ctx, e, *dir)
+		w, err := f.open(ctx)
 		if err != nil {
 			return err
 		}
@@ -82,48 +55,30 @@ func runTargetsList(ctx context.Context, e *env, args []string) error {
 	}
 	switch *format {
 	case "json":
-		return writeTargetsJSON(e.stdout, rows)
+		return writeJSON(e.stdout, rows)
 	case "csv":
 		return writeTargetsCSV(e.stdout, rows)
 	}
-	return writeTargetsTable(e.stdout, rows)
-}
-
-// parseWithFile parses args that hold one file name among the flags (export FILE --dir D, or
-// --dir D export FILE) and returns the file name.
-func parseWithFile(e *env, fs *flag.FlagSet, args []string) (string, error) {
-	var files []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return "", err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	if len(files) != 1 {
-		fmt.Fprintln(e.stderr, "请给出一个文件名。")
-		fs.Usage()
-		return "", errUsage
-	}
-	return files[0], nil
+	return writeTargetsTable(e, rows)
 }
 
 // runTargetsExport is `lingpao targets export FILE`: the allocation workbook of the city's targets.
 func runTargetsExport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "targets export", "FILE [--dir D] [--from 年份]")
-	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
-	from := fs.Int("from", 0, "从哪一年起分解（默认今年）；更早到期的节点目标和更早年份的每年目标不列出")
-	file, err := parseWithFile(e, fs, args)
+	f := newFlags(e, "FILE [--dir D] [--from 年份]")
+	f.Dir()
+	from := f.Int("from", 0, "从哪一年起分解（默认今年）；更早到期的节点目标和更早年份的每年目标不列出")
+	pos, err := f.parse(args, "FILE")
 	if err != nil {
 		return err
 	}
+	file := pos[0]
 	if !strings.HasSuffix(strings.ToLower(file), ".xlsx") {
-		return lingpao.Errorf(lingpao.EINVALID, "目标分解表请存为 .xlsx 文件，如 目标分解表.xlsx（现为 %s）。", file)
+		return f.usagef("目标分解表请存为 .xlsx 文件，如 目标分解表.xlsx（现为 %s）。", file)
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	if *from != 0 && (*from < 2000 || *from > 2100) {
+		return f.usagef("--from 应为年份，如 --from 2025（现为 %d）。", *from)
+	}
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -150,17 +105,15 @@ func runTargetsExport(ctx context.Context, e *env, args []string) error {
 // runTargetsImport is `lingpao targets import FILE`: check a filled allocation workbook and record it
 // as a new targets version, or list what is wrong.
 func runTargetsImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "targets import", "FILE [--dir D] [--format table|json]")
-	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
-	format := fs.String("format", "table", "输出格式：table 或 json")
-	file, err := parseWithFile(e, fs, args)
+	f := newFlags(e, "FILE [--dir D] [--format table|json]")
+	f.Dir()
+	format := f.Format("table", "json")
+	pos, err := f.parse(args, "FILE")
 	if err != nil {
 		return err
 	}
-	if *format != "table" && *format != "json" {
-		return lingpao.Errorf(lingpao.EINVALID, "输出格式「%s」不支持：请用 table 或 json。", *format)
-	}
-	w, err := openWorkspace(ctx, e, *dir)
+	file := pos[0]
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -170,24 +123,21 @@ func runTargetsImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if jerr := enc.Encode(res); jerr != nil {
+		if jerr := writeJSON(e.stdout, res); jerr != nil {
 			return jerr
 		}
 		return err
 	}
 	if len(res.Findings) > 0 {
-		cells := [][]string{{"级别", "工作表", "单元格", "数值", "说明"}}
+		t := newTable("级别", "工作表", "单元格", "数值", "说明")
 		for _, f := range res.Findings {
-			cells = append(cells, []string{f.Severity.Label(), orDash(f.Sheet), orDash(f.Cell), orDash(f.Value), f.Message})
+			t.add(f.Severity.Label(), orDash(f.Sheet), orDash(f.Cell), orDash(f.Value), f.Message)
 		}
-		writeAligned(e.stdout, cells)
+		t.write(e.stdout, e.width)
 		fmt.Fprintln(e.stdout)
 	}
 	if len(res.Blocks) > 0 {
-		cells := [][]string{{"指标", "期限", "全市目标", "分解合计", "差额", "核对", "变动"}}
+		t := newTable("指标", "期限", "全市目标", "分解合计", "差额", "核对", "变动").alignRight(2, 3, 4)
 		for _, b := range res.Blocks {
 			check, sum, diff := "相符", lingpao.FormatNumber(b.Sum, decimalsOf(b.Sum))+b.Unit, signedNumber(b.Diff)
 			switch {
@@ -198,9 +148,9 @@ func runTargetsImport(ctx context.Context, e *env, args []string) error {
 			case !b.OK:
 				check = "不相符"
 			}
-			cells = append(cells, []string{b.Indicator, b.Period, b.Target, sum, diff, check, fmt.Sprintf("%d个县", b.Changed)})
+			t.add(b.Indicator, b.Period, b.Target, sum, diff, check, fmt.Sprintf("%d个县", b.Changed))
 		}
-		writeAligned(e.stdout, cells)
+		t.write(e.stdout, e.width)
 		fmt.Fprintln(e.stdout)
 	}
 	if err != nil {
@@ -212,12 +162,13 @@ func runTargetsImport(ctx context.Context, e *env, args []string) error {
 
 // runTargetsVersions is `lingpao targets versions`: the history of the targets.
 func runTargetsVersions(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "targets versions", "[--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录（默认 $LINGPAO_DIR，否则当前目录）")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "[--dir D] [--format table|json]")
+	f.Dir()
+	format := f.Format("table", "json")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	w, err := openWorkspace(ctx, e, *dir)
+	w, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -226,7 +177,22 @@ func runTargetsVersions(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cells := [][]string{{"版本", "时间", "来源", "目标数", "说明"}}
+	if *format == "json" {
+		type version struct {
+			Version int    `json:"version"`
+			Current bool   `json:"current"`
+			Created string `json:"created_at"`
+			Source  string `json:"source"`
+			Targets int    `json:"targets"`
+			Note    string `json:"note"`
+		}
+		out := make([]version, 0, len(vs))
+		for _, v := range vs {
+			out = append(out, version{v.Version, v.Version == w.TargetsVersion, v.CreatedAt, v.Source, v.Targets, v.Note})
+		}
+		return writeJSON(e.stdout, out)
+	}
+	t := newTable("版本", "时间", "来源", "目标数", "说明").alignRight(3)
 	for _, v := range vs {
 		ver := strconv.Itoa(v.Version)
 		if v.Version == w.TargetsVersion {
@@ -236,10 +202,9 @@ func runTargetsVersions(ctx context.Context, e *env, args []string) error {
 		if src == "seeds" {
 			src = "种子数据"
 		}
-		cells = append(cells, []string{ver, v.CreatedAt, src, strconv.Itoa(v.Targets), v.Note})
+		t.add(ver, v.CreatedAt, src, strconv.Itoa(v.Targets), v.Note)
 	}
-	writeAligned(e.stdout, cells)
-	return nil
+	return t.write(e.stdout, e.width)
 }
 
 func orDash(s string) string {
@@ -395,13 +360,6 @@ func periodLabel(t lingpao.Target) string {
 	return lingpao.FormatDateCN(t.Due)
 }
 
-func writeTargetsJSON(w io.Writer, rows []targetRow) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(rows)
-}
-
 // writeTargetsCSV writes UTF-8 with a byte-order mark, so that Excel opens the Chinese correctly.
 func writeTargetsCSV(w io.Writer, rows []targetRow) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
@@ -442,87 +400,22 @@ func writeTargetsCSV(w io.Writer, rows []targetRow) error {
 	return cw.Error()
 }
 
-func writeTargetsTable(w io.Writer, rows []targetRow) error {
+func writeTargetsTable(e *env, rows []targetRow) error {
 	if len(rows) == 0 {
-		_, err := fmt.Fprintln(w, "没有符合条件的目标任务。")
+		_, err := fmt.Fprintln(e.stdout, "没有符合条件的目标任务。")
 		return err
 	}
-	cells := [][]string{{"组织", "指标", "目标", "期限", "形式", "出处"}}
+	t := newTable("组织", "指标", "目标", "期限", "形式", "出处")
 	for _, r := range rows {
 		org := r.Org
 		if r.Example {
 			org += "（示例）"
 		}
-		cells = append(cells, []string{org, r.IndicatorName, r.ValueText, r.Period,
-			formLabels[lingpao.TargetForm(r.Form)], r.Citation})
+		t.add(org, r.IndicatorName, r.ValueText, r.Period, formLabels[lingpao.TargetForm(r.Form)], r.Citation)
 	}
-	writeAligned(w, cells)
-	_, err := fmt.Fprintf(w, "\n共 %d 条目标任务。\n", len(rows))
+	if err := t.write(e.stdout, e.width); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(e.stdout, "\n共 %d 条目标任务。\n", len(rows))
 	return err
-}
-
-// writeAligned writes cells as columns padded to their display width (CJK characters take two
-// columns), with a rule under the header. The last column is not padded.
-func writeAligned(w io.Writer, cells [][]string) {
-	widths := make([]int, len(cells[0]))
-	for _, row := range cells {
-		for i, c := range row {
-			widths[i] = max(widths[i], displayWidth(c))
-		}
-	}
-	line := func(row []string) {
-		var b strings.Builder
-		for i, c := range row {
-			b.WriteString(c)
-			if i < len(row)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
-	line(cells[0])
-	rule := make([]string, len(widths))
-	for i, wd := range widths {
-		rule[i] = strings.Repeat("-", wd)
-	}
-	line(rule)
-	for _, row := range cells[1:] {
-		line(row)
-	}
-}
-
-// displayWidth is the number of terminal columns s takes: East Asian wide and fullwidth characters
-// count two, everything else one (ambiguous-width punctuation such as “” and — counts one, as most
-// terminals outside CJK locales render it).
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		if isWide(r) {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
-func isWide(r rune) bool {
-	switch {
-	case r < 0x1100:
-		return false
-	case r <= 0x115F, // Hangul Jamo
-		r >= 0x2E80 && r <= 0x303E, // CJK radicals, punctuation (、。〔〕《》…)
-		r >= 0x3041 && r <= 0x33FF, // kana, CJK compatibility
-		r >= 0x3400 && r <= 0x4DBF, // CJK extension A
-		r >= 0x4E00 && r <= 0x9FFF, // CJK unified ideographs
-		r >= 0xA000 && r <= 0xA4CF, // Yi
-		r >= 0xAC00 && r <= 0xD7A3, // Hangul syllables
-		r >= 0xF900 && r <= 0xFAFF, // CJK compatibility ideographs
-		r >= 0xFE30 && r <= 0xFE4F, // CJK compatibility forms
-		r >= 0xFF00 && r <= 0xFF60, // fullwidth forms (（），：)
-		r >= 0xFFE0 && r <= 0xFFE6,
-		r >= 0x20000 && r <= 0x3FFFD:
-		return true
-	}
-	return false
 }

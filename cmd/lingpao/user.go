@@ -8,34 +8,19 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"lingpao"
 	"lingpao/sqlite"
 	"lingpao/web"
 )
 
-const userSynopsis = "add --name N --role admin|staff|leader [--password-stdin] | passwd --name N [--password-stdin] | list  [--dir D]"
-
-// runUser is `lingpao user`: the accounts of the staff web page.
-func runUser(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintf(e.stderr, "用法：lingpao user %s\n", userSynopsis)
-		return errUsage
+// userActions are the actions of `lingpao user`: the accounts of the staff web page.
+func userActions() []command {
+	return []command{
+		{"add", "建立账号：--name N --role admin|staff|leader；显示一次随机初始密码（或 --password-stdin）", runUserAdd},
+		{"passwd", "重设账号的密码：--name N；其所有登录随之失效", runUserPasswd},
+		{"list", "列出账号、角色和状态", runUserList},
 	}
-	switch args[0] {
-	case "add":
-		return runUserAdd(ctx, e, args[1:])
-	case "passwd":
-		return runUserPasswd(ctx, e, args[1:])
-	case "list":
-		return runUserList(ctx, e, args[1:])
-	case "-h", "--help", "help":
-		fmt.Fprintf(e.stderr, "用法：lingpao user %s\n", userSynopsis)
-		return nil
-	}
-	fmt.Fprintf(e.stderr, "未知操作「%s」。用法：lingpao user %s\n", args[0], userSynopsis)
-	return errUsage
 }
 
 // openStore opens the workspace's store without loading the catalog: accounts need nothing else.
@@ -48,28 +33,18 @@ func openStore(dir string) (*sqlite.DB, error) {
 }
 
 func runUserAdd(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "user add", "--name N --role admin|staff|leader [--password-stdin] [--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	name := fs.String("name", "", "登录用户名，如 张科长")
-	role := fs.String("role", "", "角色：admin（管理员）、staff（工作人员）或 leader（领导，只读）")
-	fromStdin := fs.Bool("password-stdin", false, "从标准输入读取密码（第一行）；不加此参数则生成随机初始密码并显示一次")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "--name N --role admin|staff|leader [--password-stdin] [--dir D]")
+	dir := f.Dir()
+	name := f.Check("name", "", "登录用户名，如 张科长", func(s string) error { return lingpao.ValidateUserName(strings.TrimSpace(s)) })
+	role := define(f, "role", "", "角色：admin（管理员）、staff（工作人员）或 leader（领导，只读）", lingpao.ParseRole)
+	fromStdin := f.Bool("password-stdin", false, "从标准输入读取密码（第一行）；不加此参数则生成随机初始密码并显示一次")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
 	if *name == "" || *role == "" {
-		fmt.Fprintln(e.stderr, "请用 --name 指定用户名，用 --role 指定角色。")
-		fs.Usage()
-		return errUsage
+		return f.usagef("请用 --name 指定用户名，用 --role 指定角色，如 lingpao user add --name 张科长 --role admin。")
 	}
-	u := lingpao.User{Name: strings.TrimSpace(*name)}
-	if err := lingpao.ValidateUserName(u.Name); err != nil {
-		return err
-	}
-	r, err := lingpao.ParseRole(*role)
-	if err != nil {
-		return err
-	}
-	u.Role = r
+	u := lingpao.User{Name: strings.TrimSpace(*name), Role: *role}
 	pw, hash, generated, err := password(*fromStdin, os.Stdin)
 	if err != nil {
 		return err
@@ -90,17 +65,15 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 }
 
 func runUserPasswd(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "user passwd", "--name N [--password-stdin] [--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	name := fs.String("name", "", "登录用户名")
-	fromStdin := fs.Bool("password-stdin", false, "从标准输入读取新密码（第一行）；不加此参数则生成随机密码并显示一次")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "--name N [--password-stdin] [--dir D]")
+	dir := f.Dir()
+	name := f.String("name", "", "登录用户名")
+	fromStdin := f.Bool("password-stdin", false, "从标准输入读取新密码（第一行）；不加此参数则生成随机密码并显示一次")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	if *name == "" {
-		fmt.Fprintln(e.stderr, "请用 --name 指定用户名。")
-		fs.Usage()
-		return errUsage
+	if strings.TrimSpace(*name) == "" {
+		return f.usagef("请用 --name 指定用户名，如 lingpao user passwd --name 张科长。")
 	}
 	pw, hash, generated, err := password(*fromStdin, os.Stdin)
 	if err != nil {
@@ -112,7 +85,10 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	u, _, err := db.FindUserByName(ctx, strings.TrimSpace(*name))
-	if err != nil {
+	if lingpao.ErrorCode(err) == lingpao.ENOTFOUND {
+		return lingpao.Errorf(lingpao.ENOTFOUND, "没有名为「%s」的账号：用 lingpao user list 查看已有账号（注意用户名要完全一致），或用 lingpao user add --name %s --role staff 新建。",
+			strings.TrimSpace(*name), strings.TrimSpace(*name))
+	} else if err != nil {
 		return err
 	}
 	if err := db.SetPassword(ctx, u.ID, hash, ""); err != nil {
@@ -126,9 +102,10 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 }
 
 func runUserList(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "user list", "[--dir D]")
-	dir := fs.String("dir", defaultDir(), "工作目录")
-	if err := parseFlags(fs, args); err != nil {
+	f := newFlags(e, "[--dir D] [--format table|json]")
+	dir := f.Dir()
+	format := f.Format("table", "json")
+	if _, err := f.parse(args); err != nil {
 		return err
 	}
 	db, err := openStore(*dir)
@@ -140,20 +117,33 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *format == "json" {
+		type user struct {
+			Name      string       `json:"name"`
+			Role      lingpao.Role `json:"role"`
+			RoleLabel string       `json:"role_label"`
+			CreatedAt string       `json:"created_at"`
+			Disabled  bool         `json:"disabled"`
+		}
+		out := make([]user, 0, len(users))
+		for _, u := range users {
+			out = append(out, user{u.Name, u.Role, u.Role.Label(), rfc3339(u.CreatedAt), u.Disabled})
+		}
+		return writeJSON(e.stdout, out)
+	}
 	if len(users) == 0 {
 		fmt.Fprintln(e.stdout, "还没有账号：用 lingpao user add --name 姓名 --role admin 建立第一个管理员。")
 		return nil
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "用户名\t角色\t建立时间\t状态")
+	t := newTable("用户名", "角色", "建立时间", "状态")
 	for _, u := range users {
 		state := "正常"
 		if u.Disabled {
 			state = "已停用"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role.Label(), u.CreatedAt.In(lingpao.Beijing).Format("2006-01-02 15:04"), state)
+		t.add(u.Name, u.Role.Label(), u.CreatedAt.In(lingpao.Beijing).Format("2006-01-02 15:04"), state)
 	}
-	return tw.Flush()
+	return t.write(e.stdout, e.width)
 }
 
 // password reads the password from the first line of stdin, or makes a random one (generated true),

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -71,7 +72,7 @@ func TestUserAddListPasswd(t *testing.T) {
 			t.Errorf("user add %v: %v, want %q", tc.args, err, tc.want)
 		}
 	}
-	if _, _, err := runUserCmd(t, "add", "--dir", dir, "--role", "staff"); err != errUsage {
+	if _, _, err := runUserCmd(t, "add", "--dir", dir, "--role", "staff"); !errors.Is(err, errUsage) {
 		t.Errorf("user add without --name: %v, want a usage error", err)
 	}
 	if _, _, err := runUserCmd(t, "add", "--dir", dir, "--name", "王局长", "--role", "leader"); err != nil {
