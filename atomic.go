@@ -77,6 +77,10 @@ func writeFileBeside(path string, now time.Time, write func(w io.Writer) error, 
 	return alt, nil
 }
 
+// HeldByAnother reports whether err is a file another program holds (a workbook open in Excel or WPS
+// on Windows: a sharing violation; EBUSY elsewhere), so that it cannot be replaced or removed now.
+func HeldByAnother(err error) bool { return lockedByAnother(err) }
+
 // BesideOf reports whether path was written beside a locked file by WriteFileBeside, and returns the
 // locked file's path.
 func BesideOf(path string) (locked string, ok bool) {

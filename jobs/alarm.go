@@ -176,7 +176,10 @@ func (s *Service) Health(ctx context.Context) (Health, error) {
 	if err == nil {
 		st, err := s.Scheduler.Status(ctx)
 		if err != nil {
-			return h, err
+			// The store answers no more: that is the problem (a monitor gets 503 and a reason).
+			err = lingpao.ExplainDisk(err, s.W.Config.Dir)
+			live(lingpao.Problem{Key: "store", Title: "数据库无法读取", Detail: lingpao.ErrorMessage(err),
+				Action: "请查看 lingpao serve 的日志；磁盘已满时先清理磁盘。"}, now)
 		}
 		for _, x := range st {
 			if x.Missed > 0 {

@@ -200,6 +200,8 @@ func (s *Service) fileProblems(results []ingest.Result, err error) ([]lingpao.Pr
 	}
 	why := "出错"
 	switch {
+	case lingpao.HeldByAnother(err):
+		why = "文件正被其他程序占用（如在 Excel 或 WPS 中打开，或共享文件夹锁定了它）"
 	case errors.Is(err, fs.ErrPermission):
 		why = "没有权限：文件或共享文件夹是只读的，或文件正在 Excel/WPS 等程序中打开"
 	case errors.Is(err, fs.ErrNotExist):
