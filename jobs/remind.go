@@ -55,7 +55,10 @@ func (s *Service) Remind(ctx context.Context, at time.Time) (scheduler.Result, e
 				}
 				res.Outputs = append(res.Outputs, s.rel(path))
 			}
-			addrs := s.county[cr.Org]
+			addrs, err := s.W.CountyAddresses(ctx, cr.Org) // the configuration's and the page's contacts
+			if err != nil {
+				return res, err
+			}
 			if len(addrs) == 0 {
 				noMail = append(noMail, name)
 			}

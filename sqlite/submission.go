@@ -33,7 +33,9 @@ func (d *DB) SaveSubmission(ctx context.Context, s *lingpao.Submission, values [
 		}
 		var prev sql.NullInt64
 		if s.Status == lingpao.SubAccepted {
-			if err := d.queryRowStmt(ctx, tx, `SELECT COALESCE(MAX(version), 0) FROM submissions WHERE org = ? AND period = ? AND status = 'accepted'`,
+			// Versions count every file once accepted, also one returned since (审核退回), so that no
+			// two files of a county and period carry the same number.
+			if err := d.queryRowStmt(ctx, tx, `SELECT COALESCE(MAX(version), 0) FROM submissions WHERE org = ? AND period = ?`,
 				s.Org, period).Scan(&s.Version); err != nil {
 				return err
 			}

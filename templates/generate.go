@@ -31,6 +31,19 @@ type Spec struct {
 	// tags, as in its previous accepted return — so that clerks only update the figures. Enterprises of
 	// clusters the county no longer has are left out.
 	Roster []lingpao.Enterprise
+	// Issues prefill the 问题台账 with the county's problems still on the city's ledger (and those
+	// struck off since its last return), each with the city's status, department and dates, so that
+	// the county sees where each stands and only adds new ones. The description of a prefilled row is
+	// locked: it is how the problem is recognised in the returned file.
+	Issues []PrefilledIssue
+}
+
+// PrefilledIssue is one problem of the ledger written into a template's 问题台账: the row's fields,
+// and a note from the city (the assignment, its deadline, the latest handling opinion) shown as a
+// comment on the status cell.
+type PrefilledIssue struct {
+	lingpao.Issue
+	Note string
 }
 
 // sheetPassword protects the structure against accidental edits; it is not a secret — integrity comes
@@ -83,7 +96,7 @@ type gen struct {
 	spec     Spec
 	clusters []lingpao.Cluster
 
-	title, titleLeft, header, unit, locked, text, integer, decimal, tag, note, label int
+	title, titleLeft, header, unit, locked, lockedWrap, text, integer, decimal, tag, note, label int
 }
 
 func (g *gen) styles() error {
@@ -103,6 +116,7 @@ func (g *gen) styles() error {
 		{&g.header, &excelize.Style{Font: font(10, true, "000000"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}, Alignment: center, Border: border}},
 		{&g.unit, &excelize.Style{Font: font(9, false, "595959"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}, Alignment: center, Border: border}},
 		{&g.locked, &excelize.Style{Font: font(10, false, "000000"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}}, Alignment: &excelize.Alignment{Vertical: "center"}, Border: border}},
+		{&g.lockedWrap, &excelize.Style{Font: font(10, false, "000000"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}}, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: border}},
 		// Text inputs are formatted as text (@), so that an all-digit 18-character credit code typed
 		// in stays text instead of becoming a 15-digit number.
 		{&g.text, &excelize.Style{Font: font(10, false, "000000"), CustomNumFmt: &textFmt, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: border, Protection: unlocked}},
@@ -439,6 +453,9 @@ func (g *gen) issueSheet() error {
 	if err := g.listValidation(sh, fmt.Sprintf("F%d:F%d", first, last), lingpao.IssueStatuses, "办理状态"); err != nil {
 		return err
 	}
+	if err := g.prefillIssues(cols); err != nil {
+		return err
+	}
 	f.SetColWidth(sh, "A", "A", 6)
 	f.SetColWidth(sh, "B", "B", 44)
 	f.SetColWidth(sh, "C", "F", 14)
@@ -447,6 +464,48 @@ func (g *gen) issueSheet() error {
 		return err
 	}
 	return g.protect(sh, "landscape", 1, 0)
+}
+
+// prefillIssues writes spec.Issues from the first data row on: the sequence number and description
+// locked (grey), the other fields open for the county to update; the city's note is a comment on the
+// status cell.
+func (g *gen) prefillIssues(cols []Column) error {
+	f, sh := g.f, SheetIssues
+	col := map[string]int{}
+	for i, c := range cols {
+		col[c.Code] = i + 1
+	}
+	for i, is := range g.spec.Issues {
+		if i >= issueRows {
+			break
+		}
+		row := issueFirstRow + i
+		vals := map[string]any{"seq": i + 1, "description": is.Description, "category": is.Category, "enterprise": is.Enterprise,
+			"department": is.Department, "status": is.Status, "raised": is.Raised, "closed": is.Closed}
+		for code, v := range vals {
+			c, ok := col[code]
+			if !ok || v == "" {
+				continue
+			}
+			if err := f.SetCellValue(sh, cell(c, row), v); err != nil {
+				return err
+			}
+		}
+		if err := f.SetCellStyle(sh, cell(col["seq"], row), cell(col["description"], row), g.lockedWrap); err != nil {
+			return err
+		}
+		// Two lines: a description or an enterprise name longer than its column wraps.
+		if err := f.SetRowHeight(sh, row, 30); err != nil {
+			return err
+		}
+		if is.Note != "" {
+			if err := f.AddComment(sh, excelize.Comment{Cell: cell(col["status"], row), Author: "市级问题台账",
+				Paragraph: []excelize.RichTextRun{{Text: is.Note}}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // metaKeys are the rows of the metadata sheet, in order.

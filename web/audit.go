@@ -16,6 +16,18 @@ var auditActions = map[string]string{
 	"generate":       "生成报告",
 	"targets_import": "导入目标",
 	"targets_export": "导出目标",
+
+	"remind_now":         "立即催报",
+	"contacts":           "修改联系人",
+	"template_download":  "下载模板",
+	"review_accept":      "审核通过",
+	"review_return":      "审核退回",
+	"review_explanation": "认可情况说明",
+	"issue_assign":       "问题交办",
+	"issue_opinion":      "办理意见",
+	"issue_close":        "问题办结销号",
+	"issue_reopen":       "问题重新打开",
+	"issue_export":       "导出问题台账",
 }
 
 type auditRow struct {
@@ -38,7 +50,9 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	}
 	v := auditView{Action: r.URL.Query().Get("action")}
 	v.Actions = append(v.Actions, option{"", "全部"})
-	for _, a := range []string{"login", "login_failed", "logout", "password", "upload", "generate", "targets_import", "targets_export"} {
+	for _, a := range []string{"login", "login_failed", "logout", "password", "upload", "generate", "targets_import", "targets_export",
+		"remind_now", "contacts", "template_download", "review_accept", "review_return", "review_explanation",
+		"issue_assign", "issue_opinion", "issue_close", "issue_reopen", "issue_export"} {
 		v.Actions = append(v.Actions, option{a, auditActions[a]})
 	}
 	entries, err := s.w.Store.FindAudit(r.Context(), sqlite.AuditFilter{Action: v.Action, Limit: 500})

@@ -54,6 +54,8 @@ type submissionView struct {
 	Values   []valueRow
 	// Uploaded is set when the page follows an upload on behalf of the county.
 	Uploaded bool
+	// Review is where the review (审核) of the file stands.
+	Review reviewState
 }
 
 // submissionDetail shows one file: its outcome in plain Chinese, every finding with its sheet and
@@ -95,11 +97,18 @@ func (s *Server) submissionDetail(w http.ResponseWriter, r *http.Request) {
 		for i := range all {
 			o := all[i]
 			v.History = append(v.History, submissionRow{Submission: o, OrgName: v.OrgName, Superseded: o.SupersededBy != 0})
-			if sub.Status == lingpao.SubAccepted && o.Status == lingpao.SubAccepted && o.Version == sub.Version-1 {
+			// The version this one replaced: a version returned since (审核退回) is skipped.
+			if sub.Status == lingpao.SubAccepted && o.Status == lingpao.SubAccepted && o.SupersededBy == sub.ID {
 				v.Previous = &o
 			}
 		}
 	}
+	rv, err := s.reviewView(ctx, sub)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v.Review, v.Summary = rv.State, rv.Summary
 	cur, err := s.w.Store.SubmissionValues(ctx, sub.ID)
 	if err != nil {
 		s.error(w, r, err)

@@ -71,12 +71,10 @@ func runTemplate(ctx context.Context, e *env, args []string) error {
 		if *all {
 			path = filepath.Join(*out, u.Name, fmt.Sprintf("%s_%s.xlsx", p, u.Name))
 		}
-		spec := templates.Spec{Org: u, Period: p, Deadline: deadline, Generated: w.Now(), Secret: w.Config.Secret, IssuingUnit: w.Config.IssuingUnit}
-		// The roster of the county's latest accepted return: clerks update figures, not names.
-		switch roster, _, err := w.Store.LatestRoster(ctx, u.Code, p); {
-		case err == nil:
-			spec.Roster = roster
-		case lingpao.ErrorCode(err) != lingpao.ENOTFOUND:
+		// The roster of the county's latest accepted return (clerks update figures, not names) and its
+		// problems on the city's issue ledger, with their status.
+		spec, err := w.TemplateSpec(ctx, u, p)
+		if err != nil {
 			return err
 		}
 		if err := lingpao.WriteFileAtomic(path, func(wr io.Writer) error { return templates.Generate(wr, w.Catalog, spec) }); err != nil {
