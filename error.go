@@ -12,6 +12,7 @@ const (
 	EINVALID      = "invalid"      // the input is wrong; the message says how to fix it
 	ENOTFOUND     = "not_found"    // the thing asked for does not exist
 	EUNAUTHORIZED = "unauthorized" // the user may not do this
+	ENOSPACE      = "no_space"     // the disk refused a write: it is full or read-only (see DiskError)
 )
 
 // Error is lingpao's application error. Message is plain Chinese for the user and says what to do.

@@ -65,11 +65,30 @@ type JobRun struct {
 // DeliveryStatus is where one e-mail to one recipient stands.
 type DeliveryStatus string
 
-// The delivery states. A delivery stays pending — retried with backoff — until it is sent.
+// The delivery states. A delivery stays pending — retried with backoff — until it is sent, unless
+// the server refuses it permanently (a 5xx reply: no such mailbox …) or an operator cancels it; such
+// a delivery is kept, listed, and sent again only on request (lingpao deliveries retry).
 const (
-	DeliveryPending DeliveryStatus = "pending"
-	DeliverySent    DeliveryStatus = "sent"
+	DeliveryPending   DeliveryStatus = "pending"
+	DeliverySent      DeliveryStatus = "sent"
+	DeliveryRefused   DeliveryStatus = "refused"
+	DeliveryCancelled DeliveryStatus = "cancelled"
 )
+
+// Label returns the Chinese name of the status.
+func (s DeliveryStatus) Label() string {
+	switch s {
+	case DeliveryPending:
+		return "待发送"
+	case DeliverySent:
+		return "已发送"
+	case DeliveryRefused:
+		return "被拒收"
+	case DeliveryCancelled:
+		return "已取消"
+	}
+	return string(s)
+}
 
 // Delivery is one e-mail to one recipient, queued in the store and sent by the deliver job. Key makes
 // queueing idempotent: a job that runs again queues nothing twice.
@@ -91,6 +110,8 @@ type Delivery struct {
 	LastError   string         `json:"last_error,omitempty"`
 	Created     time.Time      `json:"created"`
 	Sent        time.Time      `json:"sent"`
+	// Stopped is when it was refused or cancelled.
+	Stopped time.Time `json:"stopped,omitzero"`
 	// Notified is set once the admins have been told that this delivery keeps failing.
 	Notified bool `json:"notified,omitempty"`
 }

@@ -47,14 +47,21 @@ const (
 
 // JobConfig is when and how one job runs in service mode.
 type JobConfig struct {
-	// Schedule is a cron spec (5 fields, or 6 with seconds first; @daily, @every 1m …) in Beijing time:
-	// CRON_TZ=Asia/Shanghai is implied.
+	// Schedule is a cron spec (5 fields, or 6 with seconds first; @daily, @every 1m …) in Beijing time
+	// (CRON_TZ=Asia/Shanghai is implied), or a time relative to the reporting deadline:
+	// 「@deadline+3 09:00」 is the third working day after the month's deadline at 09:00,
+	// 「@deadline+3 09:00 1,4,7,10」 the same in the first month of each quarter.
 	Schedule string `yaml:"schedule"`
 	// NextWorkday moves a time that falls on a weekend or statutory holiday to the same time of the
 	// next working day of the holiday table.
 	NextWorkday bool `yaml:"next_workday"`
-	// CatchUp is the policy for times missed while the service was down; Grace limits how late a
-	// missed time may still run (0: no limit).
+	// WaitForDeadline keeps a report job from running before the reporting deadline of the month it
+	// covers has passed (the deadline moves with holidays): a time on or before it moves to the first
+	// working day after it.
+	WaitForDeadline bool `yaml:"wait_for_deadline"`
+	// CatchUp is the policy for times missed while the service was down (report jobs: all, so that
+	// every missed period gets its report); Grace limits how late a missed time may still run (0: no
+	// limit).
 	CatchUp CatchUpPolicy `yaml:"catch_up"`
 	Grace   Duration      `yaml:"grace"`
 	// Retries is how many times a failed run is tried again, Backoff the wait before the first retry
@@ -102,24 +109,47 @@ func (c JobsConfig) Get(name string) (JobConfig, bool) {
 	return JobConfig{}, false
 }
 
-// DefaultJobsConfig returns schedules that follow the policy rhythm: poll every minute; reminders
-// checked daily at 09:00; the monthly dispatch on the 8th, the quarterly bulletin on the 10th of
-// January, April, July and October, the half-year summary on 15 July and the annual assessment on
-// 15 January — each at 09:00, moved to the next working day when the date is a holiday.
+// DefaultJobsConfig returns schedules that follow the policy rhythm and the reporting deadline
+// (「每月5日前，遇法定节假日顺延」): poll every minute; reminders checked daily at 09:00; the monthly
+// dispatch on the third working day after the deadline at 09:00, the quarterly bulletin the same day
+// at 09:30 in January, April, July and October, the half-year summary and the annual assessment on
+// the fifth working day after the deadline of July and January. Report jobs never run before the
+// deadline has passed, and after an outage make every report they missed, in order.
 func DefaultJobsConfig() JobsConfig {
 	report := func(spec string, to ...string) JobConfig {
-		return JobConfig{Schedule: spec, NextWorkday: true, CatchUp: CatchUpOnce, Retries: 3,
+		return JobConfig{Schedule: spec, WaitForDeadline: true, CatchUp: CatchUpAll, Retries: 3,
 			Backoff: Duration(10 * time.Minute), SendTo: to}
 	}
 	return JobsConfig{
 		Poll:      JobConfig{Schedule: "@every 1m", CatchUp: CatchUpSkip},
 		Remind:    JobConfig{Schedule: "0 9 * * *", CatchUp: CatchUpOnce, Grace: Duration(12 * time.Hour), Retries: 3, Backoff: Duration(5 * time.Minute)},
-		Monthly:   report("0 9 8 * *", RoleStaff),
-		Quarterly: report("0 9 10 1,4,7,10 *", RoleLeaders, RoleStaff),
-		Half:      report("0 9 15 7 *", RoleLeaders, RoleStaff),
-		Annual:    report("0 9 15 1 *", RoleLeaders, RoleStaff),
+		Monthly:   report("@deadline+3 09:00", RoleStaff),
+		Quarterly: report("@deadline+3 09:30 1,4,7,10", RoleLeaders, RoleStaff),
+		Half:      report("@deadline+5 09:00 7", RoleLeaders, RoleStaff),
+		Annual:    report("@deadline+5 09:00 1", RoleLeaders, RoleStaff),
 		Deliver:   JobConfig{Schedule: "@every 1m", CatchUp: CatchUpSkip},
 	}
+}
+
+// IsReportJob reports whether name is one of the report jobs (monthly, quarterly, half, annual): jobs
+// whose every scheduled time is a deliverable.
+func IsReportJob(name string) bool {
+	switch name {
+	case JobMonthly, JobQuarterly, JobHalf, JobAnnual:
+		return true
+	}
+	return false
+}
+
+// ParseSchedule returns the job's schedule with its options, for a workspace whose returns are due on
+// deadlineDay.
+func (c JobConfig) ParseSchedule(deadlineDay int) (Schedule, error) {
+	s, err := ParseSchedule(c.Schedule)
+	if err != nil {
+		return s, err
+	}
+	s.NextWorkday, s.WaitForDeadline, s.DeadlineDay = c.NextWorkday, c.WaitForDeadline, deadlineDay
+	return s, nil
 }
 
 // MailConfig is e-mail delivery: the SMTP server, the sender, the recipients by role and the retry

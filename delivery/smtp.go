@@ -17,9 +17,23 @@ import (
 	"lingpao"
 )
 
-// ErrUnreachable marks a send that failed before the server could answer: it could not be reached,
-// or TLS could not be set up. Every other mail to that server would fail the same way just now.
-var ErrUnreachable = errors.New("mail server unreachable")
+// The kinds of failed sends, for errors.Is. Each error also carries a Chinese message naming the step
+// and the server's reply.
+var (
+	// ErrUnreachable marks a send that failed before the server could answer: it could not be
+	// reached, TLS could not be set up, or it refused our login. Every other mail to that server would
+	// fail the same way just now.
+	ErrUnreachable = errors.New("mail server unreachable")
+	// ErrTimeout marks a server that stopped answering within the timeout (it stalls): not a refusal.
+	// The mail is tried again later; the rest of the batch waits too.
+	ErrTimeout = errors.New("mail server timed out")
+	// ErrPermanent marks a permanent refusal of this mail (a 5xx reply to MAIL, RCPT or DATA: no such
+	// mailbox, message refused): sending it again would fail the same way.
+	ErrPermanent = errors.New("mail refused permanently")
+	// ErrInterrupted marks a send cut off because the caller gave up (the service is stopping): the
+	// mail may or may not have been accepted, and is sent again.
+	ErrInterrupted = errors.New("send interrupted")
+)
 
 // Mailer sends messages through one SMTP server.
 type Mailer struct {
@@ -77,15 +91,34 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, 4*timeout)
 	defer cancel()
 	d := net.Dialer{Timeout: timeout}
 	conn, err := d.DialContext(ctx, "tcp", m.Addr())
 	if err != nil {
+		if parent.Err() != nil {
+			return interrupted(m.Addr(), err)
+		}
 		return unreachable(fail("连接邮件服务器 %s 失败", m.Addr(), err))
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl)
+	}
+	// A caller that gives up (the service stopping) closes the connection, so a stalled server does
+	// not hold it for the whole timeout.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	// classify names the failure of a step: the caller gave up, the server stalled, or it answered.
+	classify := func(format string, err error) error {
+		switch {
+		case parent.Err() != nil:
+			return interrupted(m.Addr(), err)
+		case isTimeout(err) || ctx.Err() != nil:
+			return errors.Join(ErrTimeout, err, lingpao.Errorf(lingpao.EINVALID, "邮件服务器 %s 在 %s 内没有响应（超时）：服务器繁忙或网络不通，稍后自动重试。",
+				m.Addr(), timeout))
+		}
+		return fail(format, m.Addr(), err)
 	}
 	cfg := m.TLS
 	if cfg == nil {
@@ -101,7 +134,7 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
 		tc := tls.Client(conn, cfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return unreachable(fail("与邮件服务器 %s 建立 TLS 连接失败", m.Addr(), err))
+			return unreachable(classify("与邮件服务器 %s 建立 TLS 连接失败", err))
 		}
 		c = smtp.NewClient(tc)
 	case lingpao.SMTPNone:
@@ -109,7 +142,7 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
 	default:
 		if c, err = smtp.NewClientStartTLS(conn, cfg); err != nil {
 			conn.Close()
-			return fail("邮件服务器 %s 的 STARTTLS 失败（为保护密码，不会以明文发送）", m.Addr(), err)
+			return unreachable(classify("邮件服务器 %s 的 STARTTLS 失败（为保护密码，不会以明文发送）", err))
 		}
 	}
 	defer c.Close()
@@ -125,11 +158,20 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
 			return fail("邮件服务器 %s 不支持 PLAIN 或 LOGIN 认证", m.Addr(), errors.New("no supported AUTH mechanism"))
 		}
 		if err := c.Auth(auth); err != nil {
-			return fail("邮件服务器 %s 认证失败（请检查 mail.smtp.username 和密码）", m.Addr(), err)
+			return unreachable(classify("邮件服务器 %s 认证失败（请检查 mail.smtp.username 和密码）", err))
 		}
 	}
 	if err := c.SendMail(from.Address, rcpts, bytes.NewReader(data)); err != nil {
-		return fail("邮件服务器 %s 拒收", m.Addr(), err)
+		var se *smtp.SMTPError
+		switch {
+		case parent.Err() != nil || isTimeout(err) || ctx.Err() != nil:
+			return classify("", err)
+		case errors.As(err, &se) && se.Code >= 500 && se.Code < 600:
+			return errors.Join(ErrPermanent, fail("邮件服务器 %s 拒收（永久性错误，不再重试）", m.Addr(), err))
+		case errors.As(err, &se) && se.Code >= 400 && se.Code < 500:
+			return fail("邮件服务器 %s 暂时拒收（稍后自动重试）", m.Addr(), err)
+		}
+		return fail("邮件服务器 %s 发送中断（稍后自动重试）", m.Addr(), err)
 	}
 	if err := c.Quit(); err != nil {
 		// The message was accepted at the final dot; a failed QUIT does not undo that.
@@ -138,7 +180,22 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (err error) {
 	return nil
 }
 
-func unreachable(err error) error { return errors.Join(ErrUnreachable, err) }
+func unreachable(err error) error {
+	if errors.Is(err, ErrInterrupted) {
+		return err
+	}
+	return errors.Join(ErrUnreachable, err)
+}
+
+func interrupted(addr string, err error) error {
+	return errors.Join(ErrInterrupted, err, lingpao.Errorf(lingpao.EINVALID, "向邮件服务器 %s 发送时被中断（服务正在停止）：下次启动后重新发送。", addr))
+}
+
+// isTimeout reports whether err is a network timeout.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded)
+}
 
 // fail returns an application error whose message names the step and keeps the server's reply.
 func fail(format, addr string, err error) error {

@@ -253,3 +253,49 @@ func TestSendFailures(t *testing.T) {
 		t.Error("a message was accepted")
 	}
 }
+
+// TestTimeoutIsNotRefusal: a server that stops answering is a timeout — retried, never called a
+// refusal; a 550 to the recipient is a permanent refusal; a caller that gives up (the service
+// stopping) gets its answer at once, not after the timeout.
+func TestTimeoutIsNotRefusal(t *testing.T) {
+	ctx := context.Background()
+	srv := smtptest.New(t)
+	m := mailer(srv)
+	m.Timeout = 300 * time.Millisecond
+
+	srv.Stall()
+	err := m.Send(ctx, message())
+	msg := lingpao.ErrorMessage(err)
+	if !errors.Is(err, delivery.ErrTimeout) || errors.Is(err, delivery.ErrPermanent) || !strings.Contains(msg, "超时") || strings.Contains(msg, "拒收，") || strings.HasPrefix(msg, "邮件服务器 "+srv.Addr()+" 拒收") {
+		t.Errorf("stalled server: %v (%q)", err, msg)
+	}
+	if srv.Stalls() != 1 {
+		t.Errorf("%d stalled sessions, want 1", srv.Stalls())
+	}
+
+	// The service stops while the server stalls: the send returns within moments of the cancel.
+	m.Timeout = 30 * time.Second
+	cctx, cancel := context.WithCancel(ctx)
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	err = m.Send(cctx, message())
+	if d := time.Since(start); d > 5*time.Second || !errors.Is(err, delivery.ErrInterrupted) {
+		t.Errorf("cancelled send returned after %s: %v", d, err)
+	}
+	srv.Unstall()
+
+	srv.Refuse("staff@example.gov.cn")
+	err = m.Send(ctx, message())
+	if !errors.Is(err, delivery.ErrPermanent) || errors.Is(err, delivery.ErrTimeout) || !strings.Contains(lingpao.ErrorMessage(err), "拒收") ||
+		!strings.Contains(lingpao.ErrorMessage(err), "550") {
+		t.Errorf("refused recipient: %v", err)
+	}
+	if len(srv.Messages()) != 0 {
+		t.Errorf("%d messages accepted", len(srv.Messages()))
+	}
+	one := message()
+	one.To = one.To[:1]
+	if err := m.Send(ctx, one); err != nil {
+		t.Errorf("another recipient: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"lingpao"
+	"lingpao/jobs"
 	"lingpao/sqlite"
 )
 
@@ -36,7 +38,7 @@ func TestDeliveriesSurviveOutage(t *testing.T) {
 	start := r.clk.Now()
 	for i := 0; i < 30; i++ { // the mail job every minute for half an hour
 		r.clk.Set(start.Add(time.Duration(i) * time.Minute))
-		res, err := r.svc.Deliver(ctx, r.clk.Now())
+		res, err := r.svc.Scheduler.RunNow(ctx, lingpao.JobDeliver, r.clk.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,22 +58,25 @@ func TestDeliveriesSurviveOutage(t *testing.T) {
 				t.Errorf("failed mail %+v", d)
 			}
 		}
-		if strings.HasPrefix(d.Subject, "【lingpao 邮件发送失败】") {
+		if strings.HasPrefix(d.Subject, "【lingpao 需要处理】邮件多次发送失败") {
 			notice++
 		}
 	}
-	if tried == 0 || notice == 0 {
-		t.Errorf("tried %d, admin notices %d", tried, notice)
+	if tried == 0 || notice != 1 {
+		t.Errorf("tried %d, admin notices %d (want one)", tried, notice)
 	}
 	h, err := r.svc.Health(ctx)
-	if err != nil || h.OK || !strings.Contains(strings.Join(h.Problems, ";"), "封邮件多次发送失败") {
+	if err != nil || h.OK || !strings.Contains(titles(h), "邮件多次发送失败") {
 		t.Errorf("health while mail fails: %+v %v", h, err)
 	}
 
 	r.smtp.Start()
 	r.clk.Set(r.clk.Now().Add(2 * time.Hour)) // past every backoff (capped at one hour)
-	if _, err := r.svc.Deliver(ctx, r.clk.Now()); err != nil {
-		t.Fatal(err)
+	for i := 0; i < 2; i++ {                  // the second run sends the admins' notice that the problem is resolved
+		r.clk.Set(r.clk.Now().Add(time.Minute))
+		if _, err := r.svc.Scheduler.RunNow(ctx, lingpao.JobDeliver, r.clk.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	all, _ := r.w.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{})
 	got := r.received()
@@ -105,6 +110,15 @@ func TestDeliveriesSurviveOutage(t *testing.T) {
 	if h, _ := r.svc.Health(ctx); !h.OK {
 		t.Errorf("health after recovery: %+v", h)
 	}
+}
+
+// titles lists the titles of the health problems.
+func titles(h jobs.Health) string {
+	var out []string
+	for _, p := range h.Problems {
+		out = append(out, p.Title)
+	}
+	return strings.Join(out, ";")
 }
 
 // TestReceiptsAndRejectedReminder: with mail.send_receipts a receipt goes to the county by e-mail with
@@ -182,12 +196,17 @@ func TestReceiptsAndRejectedReminder(t *testing.T) {
 }
 
 // TestFailedJobReportedToAdmins: a job that keeps failing (here the bulletin, whose configured font
-// does not exist) is retried with backoff, three times, then the admins get one e-mail naming the job,
-// its scheduled time, every attempt's error and the command to run it again.
+// does not exist) is retried with backoff, three times; then the admins get one e-mail naming the job,
+// its scheduled time, the last error and the commands to run it again or acknowledge it — and no
+// more for days but one reminder a day. /healthz reports it whatever its age until an operator re-runs
+// it (the font restored) — then the admins hear it is resolved.
 func TestFailedJobReportedToAdmins(t *testing.T) {
-	r := newRig(t, "2025-10-10 08:00", func(c *lingpao.Config) {
+	font := ""
+	r := newRig(t, "2025-10-13 08:00", func(c *lingpao.Config) {
+		font = c.Fonts.Regular
 		c.Fonts.Regular = filepath.Join(t.TempDir(), "没有这个字体.ttf")
-		for _, j := range []*lingpao.JobConfig{&c.Jobs.Poll, &c.Jobs.Remind, &c.Jobs.Monthly, &c.Jobs.Half, &c.Jobs.Annual, &c.Jobs.Deliver} {
+		c.Jobs.Deliver.Schedule = "0 * * * *" // hourly, so that the reminders show
+		for _, j := range []*lingpao.JobConfig{&c.Jobs.Poll, &c.Jobs.Remind, &c.Jobs.Monthly, &c.Jobs.Half, &c.Jobs.Annual} {
 			j.Disabled = true
 		}
 	})
@@ -195,26 +214,57 @@ func TestFailedJobReportedToAdmins(t *testing.T) {
 	if err := r.svc.Scheduler.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r.drive(bj("2025-10-10 12:00"))
+	r.drive(bj("2025-10-13 12:00"))
 	runs := r.runs(sqlite.JobRunFilter{Job: lingpao.JobQuarterly})
 	if len(runs) != 1 || runs[0].Outcome != lingpao.RunFailed || runs[0].Attempts != 4 || strings.Count(runs[0].Error, "\n") != 3 ||
-		!runs[0].Ended.Equal(bj("2025-10-10 10:10")) {
+		!runs[0].Ended.Equal(bj("2025-10-13 10:40")) {
 		t.Fatalf("bulletin runs %+v", runs)
 	}
-	if _, err := r.svc.Deliver(ctx, r.clk.Now()); err != nil {
-		t.Fatal(err)
-	}
 	got := r.received()
-	if len(got) != 1 || got[0].To != "admin@example.gov.cn" || got[0].Subject != "【lingpao 任务失败】季度通报（quarterly）2025-10-10 09:00" {
+	if len(got) != 1 || got[0].To != "admin@example.gov.cn" || got[0].Subject != "【lingpao 需要处理】任务失败：季度通报（quarterly），计划 2025-10-13 09:30" {
 		t.Fatalf("mails %+v", got)
 	}
-	for _, want := range []string{"已尝试 4 次", "第4次：", "没有这个字体.ttf", "lingpao jobs run quarterly --now 2025-10-10T09:00"} {
+	id := runs[0].ID
+	for _, want := range []string{"已尝试 4 次", "没有这个字体.ttf", fmt.Sprintf("lingpao jobs rerun %d", id), fmt.Sprintf("lingpao jobs ack %d", id)} {
 		if !strings.Contains(got[0].Body, want) {
 			t.Errorf("admin mail lacks %q:\n%s", want, got[0].Body)
 		}
 	}
-	if h, _ := r.svc.Health(ctx); h.OK || !strings.Contains(strings.Join(h.Problems, ";"), "任务 quarterly") {
-		t.Errorf("health %+v", h)
+	// 40 days on, with the mail job running every hour: one reminder a day, and /healthz still says so.
+	r.drive(bj("2025-11-22 12:00"))
+	got = r.received()
+	var reminders int
+	for _, m := range got[1:] {
+		if !strings.HasPrefix(m.Subject, "【lingpao 仍未解决】任务失败：季度通报") {
+			t.Errorf("unexpected mail %q", m.Subject)
+		}
+		reminders++
+	}
+	if reminders != 40 {
+		t.Errorf("%d reminders in 40 days, want one a day", reminders)
+	}
+	h, _ := r.svc.Health(ctx)
+	if h.OK || !strings.Contains(titles(h), "任务失败：季度通报") {
+		t.Errorf("health 40 days later %+v", h)
+	}
+	// Re-run it with the font back: it succeeds for its own period (2025Q3), and the problem resolves.
+	r.svc.W.Config.Fonts.Regular = font
+	run, err := r.svc.Scheduler.Rerun(ctx, id)
+	if err != nil || run.Outcome != lingpao.RunOK || run.ID != id || len(run.Outputs) != 2 || !strings.Contains(run.Outputs[0], "2025Q3") {
+		t.Fatalf("rerun: %+v %v", run, err)
+	}
+	if h, _ := r.svc.Health(ctx); !h.OK {
+		t.Errorf("health after the rerun %+v", h)
+	}
+	if _, err := r.svc.Deliver(ctx, r.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got = r.received()
+	if last := got[len(got)-1]; last.To != "admin@example.gov.cn" || !strings.HasPrefix(last.Subject, "【lingpao 已解决】任务失败：季度通报") {
+		t.Errorf("last mail %q to %s, want the resolution", last.Subject, last.To)
+	}
+	if _, err := r.svc.Scheduler.Rerun(ctx, id); lingpao.ErrorCode(err) != lingpao.ECONFLICT {
+		t.Errorf("second rerun of a good run: %v", err)
 	}
 }
 
@@ -231,7 +281,10 @@ func TestMailSwitchedOff(t *testing.T) {
 	if err != nil || !strings.Contains(res.Summary, "2 封邮件待发送，但没有配置邮件服务器") {
 		t.Errorf("deliver without a server: %q %v", res.Summary, err)
 	}
-	if h, _ := r.svc.Health(ctx); h.OK || !strings.Contains(strings.Join(h.Problems, ";"), "没有配置邮件服务器") {
+	if _, err := r.svc.Scheduler.RunNow(ctx, lingpao.JobDeliver, r.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := r.svc.Health(ctx); h.OK || !strings.Contains(titles(h), "没有配置邮件服务器") {
 		t.Errorf("health %+v", h)
 	}
 	if pending, _ := r.w.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryPending}); len(pending) != 2 {

@@ -448,8 +448,8 @@ func (g *generation) report(ctx context.Context, scope string, build func(report
 		return paths, err
 	}
 	for _, f := range c.files {
-		path := filepath.Join(out, filepath.FromSlash(editionName(f.name, plan.number)))
-		if err := lingpao.WriteFileAtomic(path, f.write); err != nil {
+		path, err := lingpao.WriteFileBeside(filepath.Join(out, filepath.FromSlash(editionName(f.name, plan.number))), g.w.now(), f.write)
+		if err != nil {
 			return paths, err
 		}
 		paths = append(paths, path)

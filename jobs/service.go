@@ -14,7 +14,6 @@ import (
 	"lingpao/delivery"
 	"lingpao/ingest"
 	"lingpao/scheduler"
-	"lingpao/sqlite"
 )
 
 // Service is service mode over an open workspace: the jobs with their schedules, the mailer, and the
@@ -30,14 +29,21 @@ type Service struct {
 	pollMu sync.Mutex // one inbox poll at a time: the scheduler's and the web page's
 	// county maps an org code to its e-mail addresses (mail.recipients.counties, by name or code).
 	county map[string][]string
+	alarms alarms
 }
 
 // readingTargets runs fn under the workspace's targets read lock, so a targets import made through the
-// web page while the job runs takes effect after it, never half-way.
+// web page while the job runs takes effect after it, never half-way. A disk that refuses a write is
+// remembered for Health and explained in Chinese.
 func (s *Service) readingTargets(fn scheduler.Func) scheduler.Func {
 	return func(ctx context.Context, at time.Time) (scheduler.Result, error) {
 		defer s.W.ReadTargets()()
-		return fn(ctx, at)
+		res, err := fn(ctx, at)
+		if _, ok := lingpao.AsDiskError(err); ok {
+			s.noteWrite(err)
+			err = lingpao.ExplainDisk(err, s.W.Config.Dir)
+		}
+		return res, err
 	}
 }
 
@@ -85,7 +91,8 @@ func (w *Workspace) NewService(inst *scheduler.Instance, log *slog.Logger) (_ *S
 			return nil, err
 		}
 	}
-	sch := &scheduler.Scheduler{Store: w.Store, Calendar: w.Catalog.Calendar(), Instance: inst, Now: w.now, Log: log, OnFailure: s.reportFailure}
+	sch := &scheduler.Scheduler{Store: w.Store, Calendar: w.Catalog.Calendar(), Instance: inst, Now: w.now, Log: log,
+		OnProblems: s.syncProblems, OnWrite: s.noteWrite}
 	funcs := map[string]scheduler.Func{
 		lingpao.JobPoll:      s.Poll,
 		lingpao.JobRemind:    s.Remind,
@@ -96,13 +103,13 @@ func (w *Workspace) NewService(inst *scheduler.Instance, log *slog.Logger) (_ *S
 		lingpao.JobDeliver:   s.Deliver,
 	}
 	for _, jc := range cfg.Jobs.All() {
-		sched, err := lingpao.ParseSchedule(jc.Schedule)
+		sched, err := jc.JobConfig.ParseSchedule(cfg.DeadlineDay)
 		if err != nil {
 			return nil, lingpao.Errorf(lingpao.EINVALID, "配置文件 jobs.%s.schedule 有误：%s", jc.Name, lingpao.ErrorMessage(err))
 		}
-		sched.NextWorkday = jc.NextWorkday
 		sch.Jobs = append(sch.Jobs, scheduler.Job{Name: jc.Name, Title: JobTitle(jc.Name), Schedule: sched, Config: jc.JobConfig,
-			Quiet: jc.Name == lingpao.JobPoll || jc.Name == lingpao.JobDeliver, Run: s.readingTargets(funcs[jc.Name])})
+			Quiet: jc.Name == lingpao.JobPoll || jc.Name == lingpao.JobDeliver, Deliverable: lingpao.IsReportJob(jc.Name),
+			Run: s.readingTargets(funcs[jc.Name])})
 	}
 	s.Scheduler = sch
 	return s, nil
@@ -151,74 +158,6 @@ func (s *Service) toRoles(roles []string, prefix, subject, body string, attachme
 		}
 	}
 	return out
-}
-
-// reportFailure tells the admins that a run failed its last attempt (OnFailure of the scheduler).
-func (s *Service) reportFailure(ctx context.Context, j scheduler.Job, run lingpao.JobRun) {
-	if !s.W.Config.Mail.Enabled() {
-		return // the log and `lingpao jobs list` show it
-	}
-	at := run.Scheduled.In(lingpao.Beijing).Format("2006-01-02 15:04")
-	subject := fmt.Sprintf("【lingpao 任务失败】%s（%s）%s", j.Title, j.Name, at)
-	body := fmt.Sprintf("lingpao 的任务「%s」（%s）计划于 %s 运行，已尝试 %d 次，均失败：\n\n%s\n\n"+
-		"请排除原因后运行：lingpao jobs run %s --now %s\n运行记录：lingpao jobs list\n\n工作目录：%s\n（本邮件由 lingpao 自动发送。）",
-		j.Title, j.Name, at, run.Attempts, run.Error, j.Name, run.Scheduled.In(lingpao.Beijing).Format("2006-01-02T15:04"), s.W.Config.Dir)
-	ds := s.toRoles([]string{lingpao.RoleAdmins}, fmt.Sprintf("jobfail/%d/%d", run.ID, run.Attempts), subject, body, nil)
-	for i := range ds {
-		ds[i].RunID = run.ID
-	}
-	if _, err := s.W.Store.QueueDeliveries(ctx, ds, s.W.now()); err != nil {
-		s.Log.Error("无法把任务失败通知加入邮件队列", "job", j.Name, "err", err)
-	}
-}
-
-// Health is the state an operator or a monitor checks: failed runs and mail that keeps failing.
-type Health struct {
-	OK bool `json:"ok"`
-	// Problems lists, in Chinese, what needs attention.
-	Problems []string `json:"problems"`
-}
-
-// Health reports failed runs of the last month, runs waiting for a retry, scheduled times missed, and
-// mail that has failed NotifyAfter times or more.
-func (s *Service) Health(ctx context.Context) (Health, error) {
-	h := Health{OK: true, Problems: []string{}}
-	st, err := s.Scheduler.Status(ctx)
-	if err != nil {
-		return h, err
-	}
-	for _, x := range st {
-		for _, r := range x.Open {
-			if r.Outcome == lingpao.RunFailed || r.Outcome == lingpao.RunRetry {
-				h.Problems = append(h.Problems, fmt.Sprintf("任务 %s（%s）%s：%s", x.Job.Name, r.Scheduled.In(lingpao.Beijing).Format("2006-01-02 15:04"), r.Outcome.Label(), lastLine(r.Error)))
-			}
-		}
-		if x.Missed > 0 {
-			h.Problems = append(h.Problems, fmt.Sprintf("任务 %s 有 %d 次计划运行未执行", x.Job.Name, x.Missed))
-		}
-	}
-	failing, err := s.W.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Failing: true})
-	if err != nil {
-		return h, err
-	}
-	n := 0
-	for _, d := range failing {
-		if d.Attempts >= max(s.W.Config.Mail.NotifyAfter, 1) {
-			n++
-		}
-	}
-	if n > 0 {
-		h.Problems = append(h.Problems, fmt.Sprintf("%d 封邮件多次发送失败，仍在重试", n))
-	}
-	if s.Mailer == nil {
-		if pending, err := s.W.Store.FindDeliveries(ctx, sqlite.DeliveryFilter{Status: lingpao.DeliveryPending}); err != nil {
-			return h, err
-		} else if len(pending) > 0 {
-			h.Problems = append(h.Problems, fmt.Sprintf("%d 封邮件待发送，但没有配置邮件服务器（mail.smtp.host）", len(pending)))
-		}
-	}
-	h.OK = len(h.Problems) == 0
-	return h, nil
 }
 
 func lastLine(s string) string {

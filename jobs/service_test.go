@@ -61,8 +61,13 @@ type rig struct {
 
 func newRig(t *testing.T, start string, edit func(c *lingpao.Config)) *rig {
 	t.Helper()
+	return newRigIn(t, filepath.Join(t.TempDir(), "ws"), start, edit)
+}
+
+// newRigIn is newRig with the workspace in dir.
+func newRigIn(t *testing.T, dir, start string, edit func(c *lingpao.Config)) *rig {
+	t.Helper()
 	srv := smtptest.New(t)
-	dir := filepath.Join(t.TempDir(), "ws")
 	cfg, err := jobs.Init(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -211,12 +216,13 @@ func TestServiceYear(t *testing.T) {
 	}
 	r.drive(bj("2026-03-01 00:00"))
 
-	// Report jobs ran at 09:00 on their dates, moved to the next working day off weekends and holidays
-	// (hand-checked against the 2025/2026 notices: 2025-02-08 is a worked Saturday, 10-08 is in the
-	// National Day holiday, 2026-01-10 is a Saturday).
+	// Report jobs ran on the third (monthly, quarterly) or fifth (half, annual) working day after the
+	// deadline of the month before (hand-checked against the 2025/2026 notices: 01-05 is a Sunday, 02-08
+	// a worked Saturday, 04-05 in 清明, 05-05 in 劳动节, 07-05 a Saturday, 10-05 in 国庆 — the deadline
+	// moves to 10-09 and 10-11 is a worked Saturday).
 	monthly := r.runs(sqlite.JobRunFilter{Job: lingpao.JobMonthly})
-	if got, want := dues(monthly), "2025-01-08 09:00,2025-02-08 09:00,2025-03-10 09:00,2025-04-08 09:00,2025-05-08 09:00,2025-06-09 09:00,"+
-		"2025-07-08 09:00,2025-08-08 09:00,2025-09-08 09:00,2025-10-09 09:00,2025-11-10 09:00,2025-12-08 09:00,2026-01-08 09:00,2026-02-09 09:00"; got != want {
+	if got, want := dues(monthly), "2025-01-09 09:00,2025-02-08 09:00,2025-03-10 09:00,2025-04-10 09:00,2025-05-09 09:00,2025-06-10 09:00,"+
+		"2025-07-10 09:00,2025-08-08 09:00,2025-09-10 09:00,2025-10-13 09:00,2025-11-10 09:00,2025-12-10 09:00,2026-01-08 09:00,2026-02-10 09:00"; got != want {
 		t.Errorf("monthly dispatch ran at\n %s\nwant\n %s", got, want)
 	}
 	for _, run := range monthly {
@@ -233,7 +239,7 @@ func TestServiceYear(t *testing.T) {
 		}
 	}
 	quarterly := r.runs(sqlite.JobRunFilter{Job: lingpao.JobQuarterly})
-	if got, want := dues(quarterly), "2025-01-10 09:00,2025-04-10 09:00,2025-07-10 09:00,2025-10-10 09:00,2026-01-12 09:00"; got != want {
+	if got, want := dues(quarterly), "2025-01-09 09:30,2025-04-10 09:30,2025-07-10 09:30,2025-10-13 09:30,2026-01-08 09:30"; got != want {
 		t.Errorf("quarterly bulletin ran at %s, want %s", got, want)
 	}
 	for i, q := range []string{"2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4"} {
@@ -243,7 +249,7 @@ func TestServiceYear(t *testing.T) {
 	}
 	// The half-year summary and the annual assessment run once on their dates and write their PDF
 	// and workbook into the outbox folder of the period just closed (2024 and 2025 for the annual).
-	for job, want := range map[string]string{lingpao.JobHalf: "2025-07-15 09:00", lingpao.JobAnnual: "2025-01-15 09:00,2026-01-15 09:00"} {
+	for job, want := range map[string]string{lingpao.JobHalf: "2025-07-14 09:00", lingpao.JobAnnual: "2025-01-13 09:00,2026-01-12 09:00"} {
 		runs := r.runs(sqlite.JobRunFilter{Job: job})
 		if dues(runs) != want {
 			t.Errorf("%s ran at %s, want %s", job, dues(runs), want)

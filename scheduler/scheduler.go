@@ -7,6 +7,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -19,11 +20,13 @@ import (
 	"lingpao/sqlite"
 )
 
-// Result is what one run produced: a one-line summary in Chinese and the files it wrote (relative to
-// the workspace).
+// Result is what one run produced: a one-line summary in Chinese, the files it wrote (relative to
+// the workspace), and the problems it sees now — the whole set of them: those of its earlier runs
+// that are not among them are resolved.
 type Result struct {
-	Summary string
-	Outputs []string
+	Summary  string
+	Outputs  []string
+	Problems []lingpao.Problem
 }
 
 // Func is a job's work as of time at: the time it was scheduled for (after any move off a holiday),
@@ -40,12 +43,19 @@ type Job struct {
 	// Quiet jobs (the inbox poll, the mail queue) keep only their latest uneventful run in the ledger
 	// and record no skipped times.
 	Quiet bool
-	Run   Func
+	// Deliverable jobs (the reports) owe something for every scheduled time: a time that fails or is
+	// skipped is a problem of its own until it is run again or acknowledged. For other jobs a failure
+	// is one problem of the job, resolved by its next good run.
+	Deliverable bool
+	Run         Func
 }
 
 // lookback is how far before a job's last recorded run the scheduler looks for times not in the
-// ledger: far enough to cover a time moved past later ones by a long holiday (春节 is 9 days).
-const lookback = 14 * 24 * time.Hour
+// ledger: far enough to cover a time moved past later ones by a long holiday (春节 is 9 days), or
+// due long after its nominal time (a schedule that waits for the reporting deadline).
+func lookback(j Job) time.Duration {
+	return max(14*24*time.Hour, j.Schedule.MaxDelay()+2*24*time.Hour)
+}
 
 // maxPending bounds the missed times considered for one job after a very long outage.
 const maxPending = 10000
@@ -61,8 +71,16 @@ type Scheduler struct {
 	// sleeps on real timers and asks Now again at least every minute.
 	Now func() time.Time
 	Log *slog.Logger
-	// OnFailure is called after a run has failed its last attempt; service mode e-mails the admins.
-	OnFailure func(ctx context.Context, job Job, run lingpao.JobRun)
+	// OnProblems hears the open problems of a scope whenever a run tells them: a job's own problems
+	// (scope JobScope) after each good run, and a run's failure (scope FailureScope) after its last
+	// attempt, its skip, or its success. Service mode keeps them as alarms and tells the admins.
+	OnProblems func(ctx context.Context, scope string, problems []lingpao.Problem)
+	// OnWrite hears how each write to the ledger went (nil: it worked), so that service mode knows
+	// about a full disk.
+	OnWrite func(err error)
+	// Drain bounds how long Run waits for the runs in progress once it is asked to stop (0: 30 s):
+	// they are told to stop at their next safe point (Stopping), and are cancelled when it is up.
+	Drain time.Duration
 
 	mu     sync.Mutex
 	floors map[string]time.Time // every time of the job up to its floor is in the ledger or was skipped
@@ -113,7 +131,7 @@ func (s *Scheduler) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		floors[j.Name], arms[j.Name] = searchFrom(armed, last), armed
+		floors[j.Name], arms[j.Name] = searchFrom(armed, last, lookback(j)), armed
 	}
 	s.mu.Lock()
 	s.floors, s.armed = floors, arms
@@ -125,7 +143,7 @@ func (s *Scheduler) Start(ctx context.Context) (err error) {
 // it was armed and its last recorded run, so that a time moved past later ones by a long holiday is
 // not overlooked. (Times already in the ledger, and times due before the job was armed, are passed
 // over.)
-func searchFrom(armed time.Time, last []lingpao.JobRun) time.Time {
+func searchFrom(armed time.Time, last []lingpao.JobRun, lookback time.Duration) time.Time {
 	from := armed
 	if len(last) > 0 && last[0].Scheduled.After(from) {
 		from = last[0].Scheduled
@@ -168,11 +186,44 @@ func (s *Scheduler) Tick(ctx context.Context) {
 	}
 }
 
+// DefaultDrain is how long Run waits for the runs in progress when asked to stop, unless Drain says
+// otherwise.
+const DefaultDrain = 30 * time.Second
+
+// ErrDrainTimeout is returned by Run when runs were still in progress when the drain time was up.
+// Their ledger rows stay "running"; the next start runs them again.
+var ErrDrainTimeout = errors.New("scheduler: drain timed out")
+
+type stoppingKey struct{}
+
+// Stopping returns a channel closed when the service is asked to stop (nil, never closed, outside
+// Run). A job that does many small things (the mail job) checks it between them and returns early;
+// one that does one thing (a report) finishes it.
+func Stopping(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(stoppingKey{}).(<-chan struct{})
+	return ch
+}
+
+// stopRequested reports whether Stopping(ctx) is closed.
+func stopRequested(ctx context.Context) bool {
+	select {
+	case <-Stopping(ctx):
+		return true
+	default:
+		return false
+	}
+}
+
 // Run keeps the schedule until ctx is cancelled: each job in its own goroutine, which sleeps until
-// the job is next due. On cancel it lets the runs in progress finish (they do not see the cancel),
-// then returns. Call Start first.
+// the job is next due. On cancel the runs in progress are told to stop at their next safe point
+// (Stopping) and given Drain to finish; then their context is cancelled, and after a few more seconds
+// Run returns ErrDrainTimeout regardless (the ledger keeps them "running", and the next start runs
+// them again). Call Start first.
 func (s *Scheduler) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
+	// The runs do not see the cancel of ctx itself: a report in progress finishes.
+	work, hardStop := context.WithCancel(context.WithValue(context.WithoutCancel(ctx), stoppingKey{}, ctx.Done()))
+	defer hardStop()
 	for _, j := range s.Jobs {
 		if j.Config.Disabled {
 			continue
@@ -180,15 +231,38 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func(j Job) {
 			defer wg.Done()
-			s.lane(ctx, j)
+			s.lane(ctx, work, j)
 		}(j)
 	}
-	wg.Wait()
-	return nil
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+	}
+	drain := s.Drain
+	if drain <= 0 {
+		drain = DefaultDrain
+	}
+	t := time.NewTimer(drain)
+	defer t.Stop()
+	select {
+	case <-done:
+		return nil
+	case <-t.C:
+	}
+	s.log().Warn("停止超时：取消仍在运行的任务（下次启动时重新运行）", "drain", drain.String())
+	hardStop()
+	select {
+	case <-done:
+		return nil
+	case <-time.After(5 * time.Second):
+		return ErrDrainTimeout
+	}
 }
 
-func (s *Scheduler) lane(ctx context.Context, j Job) {
-	work := context.WithoutCancel(ctx) // a run in progress finishes; shutdown waits for it
+func (s *Scheduler) lane(ctx, work context.Context, j Job) {
 	for {
 		ok := s.tickJob(work, j)
 		if ctx.Err() != nil {
@@ -318,7 +392,7 @@ func (s *Scheduler) tickJob(ctx context.Context, j Job) bool {
 	ok := s.resume(ctx, j, now)
 	fires, floor, err := s.pending(ctx, j, now)
 	if err != nil {
-		s.log().Error("无法读取任务运行记录", "job", j.Name, "err", err)
+		s.log().Error("无法读取任务运行记录", "job", j.Name, "err", logErr(err))
 		return false
 	}
 	run, skip := lingpao.PlanCatchUp(j.Config.CatchUp, time.Duration(j.Config.Grace), fires, now)
@@ -327,15 +401,28 @@ func (s *Scheduler) tickJob(ctx context.Context, j Job) bool {
 			continue
 		}
 		why := fmt.Sprintf("服务停止期间错过（应于 %s 运行），按补跑策略「%s」跳过", fmtTime(f.Due), j.Config.CatchUp)
-		if _, err := s.Store.SkipRun(ctx, lingpao.JobRun{Job: j.Name, Scheduled: f.Nominal, Due: f.Due, Trigger: lingpao.TriggerCatchUp, Started: now, Summary: why}); err != nil {
-			s.log().Error("无法记录跳过的运行", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", err)
+		recorded, err := s.Store.SkipRun(ctx, lingpao.JobRun{Job: j.Name, Scheduled: f.Nominal, Due: f.Due, Trigger: lingpao.TriggerCatchUp, Started: now, Summary: why})
+		if err != nil {
+			s.log().Error("无法记录跳过的运行", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", logErr(err))
 			ok = false
+			continue
+		}
+		if recorded && j.Deliverable {
+			if rs, err := s.Store.FindJobRuns(ctx, sqlite.JobRunFilter{Job: j.Name, From: f.Nominal, To: f.Nominal.Add(time.Nanosecond)}); err == nil && len(rs) == 1 {
+				s.problems(ctx, FailureScope(j, rs[0]), []lingpao.Problem{missedProblem(j, rs[0])})
+			}
 		}
 	}
 	if len(skip) > 0 {
 		s.log().Warn("跳过停机期间错过的运行", "job", j.Name, "count", len(skip), "policy", string(j.Config.CatchUp))
 	}
+	if late := lateCount(run, now); late > 0 {
+		s.log().Warn("补跑停机期间错过的运行", "job", j.Name, "count", late, "first", fmtTime(run[0].Due))
+	}
 	for _, f := range run {
+		if stopRequested(ctx) {
+			return false // asked to stop: the rest waits for the next start
+		}
 		trigger := lingpao.TriggerSchedule
 		if f.Late(now) {
 			trigger = lingpao.TriggerCatchUp
@@ -357,7 +444,7 @@ func (s *Scheduler) resume(ctx context.Context, j Job, now time.Time) bool {
 	for _, o := range []lingpao.RunOutcome{lingpao.RunRunning, lingpao.RunRetry} {
 		rs, err := s.Store.FindJobRuns(ctx, sqlite.JobRunFilter{Job: j.Name, Outcome: o})
 		if err != nil {
-			s.log().Error("无法读取任务运行记录", "job", j.Name, "err", err)
+			s.log().Error("无法读取任务运行记录", "job", j.Name, "err", logErr(err))
 			return false
 		}
 		runs = append(runs, rs...)
@@ -411,37 +498,96 @@ func (s *Scheduler) owner() string {
 func (s *Scheduler) execute(ctx context.Context, j Job, f lingpao.Fire, trigger string, takeOver func(lingpao.JobRun) bool) (_ lingpao.JobRun, claimed bool, _ error) {
 	run, claimed, err := s.Store.ClaimRun(ctx, lingpao.JobRun{Job: j.Name, Scheduled: f.Nominal, Due: f.Due, Trigger: trigger, Owner: s.owner(), Started: s.now()}, takeOver)
 	if err != nil {
-		s.log().Error("无法记录任务开始", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", err)
+		if s.OnWrite != nil {
+			s.OnWrite(err)
+		}
+		s.log().Error("无法记录任务开始", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", logErr(err))
 		return run, false, err
 	}
 	if !claimed {
 		return run, false, nil
 	}
-	s.log().Info("任务开始", "job", j.Name, "scheduled", fmtTime(f.Nominal), "trigger", trigger, "attempt", run.Attempts)
 	res, jobErr := call(context.WithValue(ctx, runKey{}, run), j.Run, f.Due)
 	end := runEnd(j, run, res, jobErr, s.now())
-	if err := s.Store.FinishRun(ctx, run.ID, end); err != nil {
-		s.log().Error("无法记录任务结束", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", err)
+	err = s.Store.FinishRun(context.WithoutCancel(ctx), run.ID, end)
+	if s.OnWrite != nil {
+		s.OnWrite(err)
+	}
+	if err != nil {
+		s.log().Error("无法记录任务结束", "job", j.Name, "scheduled", fmtTime(f.Nominal), "err", logErr(err))
 		return run, true, err
 	}
 	run.Outcome, run.Ended, run.Summary, run.Outputs, run.NextAttempt = end.Outcome, end.Ended, end.Summary, end.Outputs, end.NextAttempt
+	if full, err := s.Store.FindJobRun(context.WithoutCancel(ctx), run.ID); err == nil {
+		run = full
+	}
+	// One line per run that did something or failed; an uneventful poll says nothing.
 	switch end.Outcome {
 	case lingpao.RunOK:
-		if !j.Quiet || len(res.Outputs) > 0 {
-			s.log().Info("任务完成", "job", j.Name, "scheduled", fmtTime(f.Nominal), "summary", res.Summary)
+		if !j.Quiet { // a quiet job logs what it did itself: each file received, each mail sent
+			s.log().Info("任务完成", "job", j.Name, "run", run.ID, "scheduled", fmtTime(f.Nominal), "trigger", trigger, "summary", res.Summary, "outputs", len(res.Outputs))
 		}
+		s.problems(ctx, JobScope(j.Name), res.Problems)
+		s.problems(ctx, FailureScope(j, run), nil)
 	case lingpao.RunRetry:
-		s.log().Warn("任务失败，将重试", "job", j.Name, "scheduled", fmtTime(f.Nominal), "attempt", run.Attempts, "retry_at", fmtTime(end.NextAttempt), "err", end.Error)
+		s.log().Warn("任务失败，将重试", "job", j.Name, "run", run.ID, "scheduled", fmtTime(f.Nominal), "attempt", run.Attempts, "retry_at", fmtTime(end.NextAttempt), "err", end.Error)
 	case lingpao.RunFailed:
-		s.log().Error("任务失败", "job", j.Name, "scheduled", fmtTime(f.Nominal), "attempts", run.Attempts, "err", end.Error)
-		if s.OnFailure != nil {
-			if full, err := s.Store.FindJobRun(ctx, run.ID); err == nil {
-				run = full
-			}
-			s.OnFailure(ctx, j, run)
+		s.log().Error("任务失败", "job", j.Name, "run", run.ID, "scheduled", fmtTime(f.Nominal), "attempts", run.Attempts, "err", end.Error)
+		if trigger != lingpao.TriggerManual {
+			// A manual run's failure is shown to whoever asked; a scheduled one's needs an alarm.
+			s.problems(ctx, FailureScope(j, run), []lingpao.Problem{FailureProblem(j, run)})
 		}
 	}
 	return run, true, nil
+}
+
+// problems passes a scope's open problems to OnProblems.
+func (s *Scheduler) problems(ctx context.Context, scope string, ps []lingpao.Problem) {
+	if s.OnProblems != nil {
+		s.OnProblems(context.WithoutCancel(ctx), scope, ps)
+	}
+}
+
+// JobScope is the scope of the problems a job reports in its results.
+func JobScope(job string) string { return "job/" + job }
+
+// FailureScope is the scope of a run's failure: the run itself for a deliverable job (each report
+// owed is its own problem), the job for the others (a failing poll is one problem, however many
+// minutes it fails).
+func FailureScope(j Job, run lingpao.JobRun) string {
+	if j.Deliverable {
+		return "run/" + j.Name + "/" + run.Scheduled.UTC().Format(time.RFC3339)
+	}
+	return "failing/" + j.Name
+}
+
+// FailureProblem describes the failure of run, which has failed its last attempt.
+func FailureProblem(j Job, run lingpao.JobRun) lingpao.Problem {
+	title := fmt.Sprintf("任务失败：%s（%s），计划 %s", titleOf(j), j.Name, fmtMinute(run.Due))
+	detail := fmt.Sprintf("已尝试 %d 次，最近一次（%s）的错误：%s", run.Attempts, fmtMinute(run.Ended), lastError(run.Error))
+	action := fmt.Sprintf("排除原因后运行 lingpao jobs rerun %d 重新运行这次任务（运行记录：lingpao jobs list）；如不需要补做，运行 lingpao jobs ack %d 确认。", run.ID, run.ID)
+	if !j.Deliverable {
+		title = fmt.Sprintf("任务失败：%s（%s）", titleOf(j), j.Name)
+		detail = fmt.Sprintf("计划 %s 的运行已尝试 %d 次，最近的错误：%s", fmtMinute(run.Due), run.Attempts, lastError(run.Error))
+		action = fmt.Sprintf("排除原因后，下一次运行成功即自动解除；也可运行 lingpao jobs rerun %d 立即重试。", run.ID)
+	}
+	return lingpao.Problem{Key: FailureScope(j, run), Title: title, Detail: detail, Action: action}
+}
+
+// missedProblem describes a scheduled time of a deliverable job that was skipped (missed while the
+// service was down, and not caught up under the job's policy).
+func missedProblem(j Job, run lingpao.JobRun) lingpao.Problem {
+	return lingpao.Problem{Key: FailureScope(j, run),
+		Title:  fmt.Sprintf("报告未生成：%s（%s），应于 %s 运行", titleOf(j), j.Name, fmtMinute(run.Due)),
+		Detail: run.Summary,
+		Action: fmt.Sprintf("运行 lingpao jobs rerun %d 补做这次报告；如不需要，运行 lingpao jobs ack %d 确认。", run.ID, run.ID)}
+}
+
+func titleOf(j Job) string {
+	if j.Title != "" {
+		return j.Title
+	}
+	return j.Name
 }
 
 // runEnd turns a job's result into the ledger's record of how run ended: ok; a retry after the
@@ -464,6 +610,7 @@ func runEnd(j Job, run lingpao.JobRun, res Result, jobErr error, end time.Time) 
 // errorText is what the ledger keeps of a failure: the user-facing message of an application error,
 // the whole chain of an internal one (the admins need it).
 func errorText(err error) string {
+	err = lingpao.ExplainDisk(err, "")
 	if lingpao.ErrorCode(err) == lingpao.EINTERNAL {
 		return err.Error()
 	}
@@ -491,15 +638,26 @@ func call(ctx context.Context, fn Func, at time.Time) (res Result, err error) {
 
 // RunNow runs job name as of time at, recorded as a manual run with scheduled time at. A second
 // request for the same job and time does not run it again: it returns the recorded run with an
-// ECONFLICT, unless that run is a due retry or was cut off by a process that died.
+// ECONFLICT, unless that run is a due retry or was cut off by a process that died. A manual run never
+// takes a scheduled time of the job that is not due yet by Now(): it would use up the real run.
 func (s *Scheduler) RunNow(ctx context.Context, name string, at time.Time) (lingpao.JobRun, error) {
 	j, ok := s.Job(name)
 	if !ok {
 		return lingpao.JobRun{}, lingpao.Errorf(lingpao.ENOTFOUND, "没有名为「%s」的任务：可选 %s。", name, s.names())
 	}
+	now := s.now()
+	if n := j.Schedule.Next(at.Add(-time.Nanosecond)); n.Equal(at) && !j.Config.Disabled {
+		if due := j.Schedule.Due(n, s.Calendar); due.After(now) {
+			if rs, err := s.Store.FindJobRuns(ctx, sqlite.JobRunFilter{Job: name, From: at, To: at.Add(time.Nanosecond)}); err != nil {
+				return lingpao.JobRun{}, err
+			} else if len(rs) == 0 {
+				return lingpao.JobRun{}, lingpao.Errorf(lingpao.ECONFLICT, "%s 是任务 %s 的计划时间（应于 %s 运行，尚未到时）：手动运行会占用这次计划运行。请等它按时运行，或换一个不是计划时间的 --now。",
+					fmtMinute(at), name, fmtMinute(due))
+			}
+		}
+	}
 	// A manual run is tried once: its failure is shown to whoever asked.
 	j.Config.Retries = 0
-	now := s.now()
 	run, claimed, err := s.execute(ctx, j, lingpao.Fire{Nominal: at, Due: at}, lingpao.TriggerManual, func(e lingpao.JobRun) bool {
 		return (e.Outcome == lingpao.RunRetry && !e.NextAttempt.After(now)) ||
 			(e.Outcome == lingpao.RunRunning && s.Instance != nil && !s.Instance.Alive(e.Owner))
@@ -508,11 +666,56 @@ func (s *Scheduler) RunNow(ctx context.Context, name string, at time.Time) (ling
 		return run, err
 	}
 	if !claimed {
-		return run, lingpao.Errorf(lingpao.ECONFLICT, "任务 %s 在 %s 的运行已有记录（%s，开始于 %s）：同一计划时间只运行一次。换一个 --now，或用 lingpao report 重新生成报告。",
-			name, fmtTime(at), run.Outcome.Label(), fmtTime(run.Started))
+		hint := "换一个 --now，或用 lingpao report 重新生成报告。"
+		switch run.Outcome {
+		case lingpao.RunFailed, lingpao.RunSkipped, lingpao.RunRetry:
+			hint = fmt.Sprintf("要重新运行这一次，请运行 lingpao jobs rerun %d。", run.ID)
+		case lingpao.RunRunning:
+			hint = "它正在运行，请稍候用 lingpao jobs list 查看结果。"
+		}
+		return run, lingpao.Errorf(lingpao.ECONFLICT, "任务 %s 在 %s 的运行已有记录（编号 %d，%s，开始于 %s）：同一计划时间只运行一次。%s",
+			name, fmtTime(at), run.ID, run.Outcome.Label(), fmtTime(run.Started), hint)
 	}
 	if run.Outcome == lingpao.RunFailed {
 		return run, lingpao.Errorf(lingpao.EINVALID, "任务 %s 运行失败：%s", name, lastError(run.Error))
+	}
+	return run, nil
+}
+
+// Rerun runs recorded run id again, in place, once: a run that failed, was skipped, waits for a retry,
+// or was cut off by a process that died. It runs as of the run's due time (the period it covers) with
+// today's data; its success resolves the run's failure. A run that succeeded is not run again
+// (ECONFLICT: regenerate a report with lingpao report).
+func (s *Scheduler) Rerun(ctx context.Context, id int64) (lingpao.JobRun, error) {
+	old, err := s.Store.FindJobRun(ctx, id)
+	if err != nil {
+		return old, err
+	}
+	j, ok := s.Job(old.Job)
+	if !ok {
+		return old, lingpao.Errorf(lingpao.ENOTFOUND, "运行记录 %d 的任务「%s」不在配置中。", id, old.Job)
+	}
+	dead := func(e lingpao.JobRun) bool {
+		return e.Outcome == lingpao.RunRunning && s.Instance != nil && !s.Instance.Alive(e.Owner)
+	}
+	switch {
+	case old.Outcome == lingpao.RunOK:
+		return old, lingpao.Errorf(lingpao.ECONFLICT, "运行记录 %d（%s，计划 %s）已成功，无需重新运行；要重新生成报告，请用 lingpao report。", id, old.Job, fmtMinute(old.Scheduled))
+	case old.Outcome == lingpao.RunRunning && !dead(old):
+		return old, lingpao.Errorf(lingpao.ECONFLICT, "运行记录 %d（%s）正在运行（开始于 %s）：请等它结束。", id, old.Job, fmtTime(old.Started))
+	}
+	j.Config.Retries = 0
+	run, claimed, err := s.execute(ctx, j, lingpao.Fire{Nominal: old.Scheduled, Due: old.Due}, old.Trigger, func(e lingpao.JobRun) bool {
+		return e.ID == id && (e.Outcome == lingpao.RunFailed || e.Outcome == lingpao.RunSkipped || e.Outcome == lingpao.RunRetry || dead(e))
+	})
+	if err != nil {
+		return run, err
+	}
+	if !claimed {
+		return run, lingpao.Errorf(lingpao.ECONFLICT, "运行记录 %d 刚被另一个进程接手（%s）：请用 lingpao jobs list 查看结果。", id, run.Outcome.Label())
+	}
+	if run.Outcome == lingpao.RunFailed {
+		return run, lingpao.Errorf(lingpao.EINVALID, "任务 %s（计划 %s）重新运行仍然失败：%s", j.Name, fmtMinute(run.Scheduled), lastError(run.Error))
 	}
 	return run, nil
 }
@@ -539,6 +742,32 @@ func lastError(s string) string {
 		}
 	}
 	return s
+}
+
+// logErr is err as a log shows it: a full or read-only disk in Chinese, anything else as it is.
+func logErr(err error) any {
+	if de, ok := lingpao.AsDiskError(err); ok {
+		return de.Message("")
+	}
+	return err
+}
+
+// lateCount counts the fires of a catch-up that are late.
+func lateCount(fs []lingpao.Fire, now time.Time) int {
+	n := 0
+	for _, f := range fs {
+		if f.Late(now) {
+			n++
+		}
+	}
+	return n
+}
+
+func fmtMinute(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(lingpao.Beijing).Format("2006-01-02 15:04")
 }
 
 func fmtTime(t time.Time) string {

@@ -36,8 +36,8 @@ type rig struct {
 	// fails makes a job fail its first n calls for one scheduled time (-1: always).
 	fails  map[string]int
 	failed map[string]int
-	// failures lists the runs reported to OnFailure.
-	failures []lingpao.JobRun
+	// failures lists the failure problems reported to OnProblems.
+	failures []lingpao.Problem
 }
 
 func newRig(t *testing.T, start string) *rig {
@@ -73,15 +73,18 @@ func (r *rig) scheduler(cfg lingpao.JobsConfig, names ...string) *Scheduler {
 	}
 	r.t.Cleanup(func() { inst.Close() })
 	s := &Scheduler{Store: r.db, Calendar: r.cal, Instance: inst, Now: func() time.Time { r.mu.Lock(); defer r.mu.Unlock(); return r.now }}
-	s.OnFailure = func(_ context.Context, _ Job, run lingpao.JobRun) { r.failures = append(r.failures, run) }
+	s.OnProblems = func(_ context.Context, scope string, ps []lingpao.Problem) {
+		if !strings.HasPrefix(scope, "job/") {
+			r.failures = append(r.failures, ps...)
+		}
+	}
 	for _, name := range names {
 		c, _ := cfg.Get(name)
-		sched, err := lingpao.ParseSchedule(c.Schedule)
+		sched, err := c.ParseSchedule(5)
 		if err != nil {
 			r.t.Fatal(err)
 		}
-		sched.NextWorkday = c.NextWorkday
-		s.Jobs = append(s.Jobs, Job{Name: name, Schedule: sched, Config: c, Quiet: name == lingpao.JobPoll, Run: r.fn(name)})
+		s.Jobs = append(s.Jobs, Job{Name: name, Schedule: sched, Config: c, Quiet: name == lingpao.JobPoll, Deliverable: lingpao.IsReportJob(name), Run: r.fn(name)})
 	}
 	return s
 }
@@ -149,8 +152,10 @@ func (r *rig) times(job string) []string {
 
 // TestSimulatedYear runs the default schedules of the report jobs and the reminder check over 14
 // months with a simulated clock and the seed holiday table. Expected times are worked out by hand
-// from the 2025 and 2026 notices: each report job at 09:00 on its date, or on the next working day
-// when the date is a weekend or holiday.
+// from the 2025 and 2026 notices: the deadline of the month before is the 5th, or the next working
+// day when the 5th is a weekend or holiday; the monthly dispatch runs on the third working day after
+// it at 09:00, the quarterly bulletin the same day at 09:30, the half-year summary and the annual
+// assessment on the fifth at 09:00.
 func TestSimulatedYear(t *testing.T) {
 	r := newRig(t, "2025-01-01 00:00")
 	cfg := lingpao.DefaultJobsConfig()
@@ -161,14 +166,14 @@ func TestSimulatedYear(t *testing.T) {
 	}
 	r.drive(s, bj("2026-03-01 00:00"))
 	for job, want := range map[string]string{
-		// 2-08 is a worked Saturday (春节调休); 3-08, 6-08, 11-08 and 2026-02-08 are weekends; 10-08 is in
-		// the National Day holiday (10-01…10-08).
-		lingpao.JobMonthly: "01-08 09:00,02-08 09:00,03-10 09:00,04-08 09:00,05-08 09:00,06-09 09:00,07-08 09:00,08-08 09:00," +
-			"09-08 09:00,10-09 09:00,11-10 09:00,12-08 09:00,2026-01-08 09:00,2026-02-09 09:00",
-		// 2026-01-10 is a Saturday.
-		lingpao.JobQuarterly: "01-10 09:00,04-10 09:00,07-10 09:00,10-10 09:00,2026-01-12 09:00",
-		lingpao.JobHalf:      "07-15 09:00",
-		lingpao.JobAnnual:    "01-15 09:00,2026-01-15 09:00",
+		// Deadlines: 01-05 is a Sunday (→ 01-06); 02-05 a Wednesday, and 02-08 a worked Saturday (春节调休);
+		// 04-05 in 清明 (→ 04-07); 05-05 in 劳动节 (→ 05-06); 07-05 a Saturday (→ 07-07); 10-05 in 国庆
+		// (→ 10-09, and 10-11 is a worked Saturday); 2026-01-05 a Monday.
+		lingpao.JobMonthly: "01-09 09:00,02-08 09:00,03-10 09:00,04-10 09:00,05-09 09:00,06-10 09:00,07-10 09:00,08-08 09:00," +
+			"09-10 09:00,10-13 09:00,11-10 09:00,12-10 09:00,2026-01-08 09:00,2026-02-10 09:00",
+		lingpao.JobQuarterly: "01-09 09:30,04-10 09:30,07-10 09:30,10-13 09:30,2026-01-08 09:30",
+		lingpao.JobHalf:      "07-14 09:00",
+		lingpao.JobAnnual:    "01-13 09:00,2026-01-12 09:00",
 	} {
 		if got := strings.Join(r.times(job), ","); got != want {
 			t.Errorf("%s ran at\n %s\nwant\n %s", job, got, want)
@@ -197,9 +202,9 @@ func TestSimulatedYear(t *testing.T) {
 			t.Errorf("run %+v", run)
 		}
 	}
-	// The monthly run of October is keyed by its nominal time (the 8th) and ran on the 9th.
+	// The monthly run of October is keyed by its nominal time (the 5th) and ran on the 13th.
 	oct, _ := r.db.FindJobRuns(ctx, sqlite.JobRunFilter{Job: lingpao.JobMonthly, From: bj("2025-10-01 00:00"), To: bj("2025-11-01 00:00")})
-	if len(oct) != 1 || !oct[0].Scheduled.Equal(bj("2025-10-08 09:00")) || !oct[0].Due.Equal(bj("2025-10-09 09:00")) {
+	if len(oct) != 1 || !oct[0].Scheduled.Equal(bj("2025-10-05 09:00")) || !oct[0].Due.Equal(bj("2025-10-13 09:00")) {
 		t.Errorf("October dispatch: %+v", oct)
 	}
 }
@@ -215,7 +220,7 @@ func TestRetryThenReport(t *testing.T) {
 	s.Start(ctx)
 	r.drive(s, bj("2025-07-31 00:00"))
 	// Backoff 10m doubling; three retries.
-	if got, want := strings.Join(callTimes(r, lingpao.JobQuarterly), ","), "09:00,09:10,09:30,10:10"; got != want {
+	if got, want := strings.Join(callTimes(r, lingpao.JobQuarterly), ","), "09:30,09:40,10:00,10:40"; got != want {
 		t.Errorf("quarterly attempts at %s, want %s", got, want)
 	}
 	if got, want := strings.Join(callTimes(r, lingpao.JobHalf), ","), "09:00,09:10,09:30"; got != want {
@@ -229,7 +234,8 @@ func TestRetryThenReport(t *testing.T) {
 	if len(h) != 1 || h[0].Outcome != lingpao.RunOK || h[0].Attempts != 3 || strings.Count(h[0].Error, "\n") != 1 {
 		t.Errorf("half run %+v", h)
 	}
-	if len(r.failures) != 1 || r.failures[0].Job != lingpao.JobQuarterly || r.failures[0].Attempts != 4 {
+	if len(r.failures) != 1 || r.failures[0].Key != "run/quarterly/2025-07-05T01:30:00Z" || !strings.Contains(r.failures[0].Detail, "已尝试 4 次") ||
+		!strings.Contains(r.failures[0].Action, fmt.Sprintf("lingpao jobs rerun %d", q[0].ID)) {
 		t.Errorf("reported failures %+v, want the quarterly run once", r.failures)
 	}
 }
@@ -244,7 +250,7 @@ func callTimes(r *rig, job string) []string {
 	return out
 }
 
-// TestOutageCatchUp: the service runs through September 2025, is down from Oct 1 to Oct 11 10:00
+// TestOutageCatchUp: the service runs through September 2025, is down from Oct 1 to Oct 14 10:00
 // (the National Day holiday and after), and starts again. Each job that missed times runs once —
 // the quarterly bulletin although it had never run before — and the reminder checks of the days it
 // was down are recorded as skipped. Then the schedule goes on with nothing run twice.
@@ -259,7 +265,7 @@ func TestOutageCatchUp(t *testing.T) {
 	r.drive(s, bj("2025-09-30 23:59"))
 	before := len(r.calls)
 
-	r.now = bj("2025-10-11 10:00") // Saturday, a worked day
+	r.now = bj("2025-10-14 10:00")
 	s2 := r.scheduler(cfg, jobs...)
 	if err := s2.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -272,9 +278,9 @@ func TestOutageCatchUp(t *testing.T) {
 	for _, x := range st {
 		missed[x.Job.Name] = x.Missed
 	}
-	// Before catching up, jobs list shows what was missed: remind 10-01…10-11, the dispatch of the 8th
-	// (due the 9th) and the bulletin of the 10th.
-	if missed[lingpao.JobRemind] != 11 || missed[lingpao.JobMonthly] != 1 || missed[lingpao.JobQuarterly] != 1 || missed[lingpao.JobPoll] != 0 {
+	// Before catching up, jobs list shows what was missed: remind 10-01…10-14, the dispatch and the
+	// bulletin due on the 13th (the third working day after the deadline, 10-09).
+	if missed[lingpao.JobRemind] != 14 || missed[lingpao.JobMonthly] != 1 || missed[lingpao.JobQuarterly] != 1 || missed[lingpao.JobPoll] != 0 {
 		t.Errorf("missed before catch-up: %v", missed)
 	}
 	s2.Tick(ctx)
@@ -284,7 +290,7 @@ func TestOutageCatchUp(t *testing.T) {
 		got = append(got, c.job+" "+c.at.In(lingpao.Beijing).Format("01-02 15:04"))
 	}
 	sort.Strings(got)
-	if want := "monthly 10-09 09:00,poll 10-11 10:00,quarterly 10-10 09:00,remind 10-11 09:00"; strings.Join(got, ",") != want {
+	if want := "monthly 10-13 09:00,poll 10-14 10:00,quarterly 10-13 09:30,remind 10-14 09:00"; strings.Join(got, ",") != want {
 		t.Errorf("caught up:\n %s\nwant\n %s", strings.Join(got, ","), want)
 	}
 	skipped, _ := r.db.FindJobRuns(ctx, sqlite.JobRunFilter{Outcome: lingpao.RunSkipped})
@@ -293,8 +299,8 @@ func TestOutageCatchUp(t *testing.T) {
 		sk = append(sk, x.Job+" "+x.Scheduled.In(lingpao.Beijing).Format("01-02"))
 	}
 	sort.Strings(sk)
-	if len(sk) != 10 || sk[0] != "remind 10-01" || sk[9] != "remind 10-10" {
-		t.Errorf("skipped: %v, want the reminder checks of 10-01…10-10", sk)
+	if len(sk) != 13 || sk[0] != "remind 10-01" || sk[12] != "remind 10-13" {
+		t.Errorf("skipped: %v, want the reminder checks of 10-01…10-13", sk)
 	}
 	for _, name := range []string{lingpao.JobMonthly, lingpao.JobQuarterly, lingpao.JobRemind} {
 		rs, _ := r.db.FindJobRuns(ctx, sqlite.JobRunFilter{Job: name, Outcome: lingpao.RunOK, From: bj("2025-10-01 00:00")})
@@ -313,7 +319,7 @@ func TestOutageCatchUp(t *testing.T) {
 		}
 		seen[k] = true
 	}
-	if got := strings.Join(r.times(lingpao.JobRemind)[30:], ","); !strings.HasPrefix(got, "10-11 09:00,10-12 09:00,10-13 09:00") {
+	if got := strings.Join(r.times(lingpao.JobRemind)[30:], ","); !strings.HasPrefix(got, "10-14 09:00,10-15 09:00,10-16 09:00") {
 		t.Errorf("reminders after the outage: %s", got)
 	}
 	// The poll is quiet: its uneventful runs are kept for four weeks only.
@@ -370,6 +376,7 @@ func TestRace(t *testing.T) {
 	cfg := lingpao.DefaultJobsConfig()
 	cfg.Poll.Schedule = "* * * * *"
 	cfg.Poll.CatchUp = lingpao.CatchUpAll
+	cfg.Monthly.Schedule, cfg.Monthly.WaitForDeadline = "0 9 9 * *", false
 	other, err := sqlite.Open(filepath.Join(r.dir, "data.db"))
 	if err != nil {
 		t.Fatal(err)

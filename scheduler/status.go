@@ -18,7 +18,8 @@ type JobStatus struct {
 	// Missed counts scheduled times that are overdue and not in the ledger: the service is not
 	// running, or has not caught up yet. Quiet jobs are not counted.
 	Missed int
-	// Open lists the runs that need attention: retries pending, failures, runs in progress.
+	// Open lists the runs that need attention: runs in progress, retries pending, failures and skipped
+	// reports not yet re-run or acknowledged.
 	Open []lingpao.JobRun
 }
 
@@ -31,6 +32,16 @@ func (s *Scheduler) Status(ctx context.Context) (_ []JobStatus, err error) {
 	if err != nil {
 		return nil, err
 	}
+	open, err := s.Store.FindAlarms(ctx, sqlite.AlarmFilter{Open: true})
+	if err != nil {
+		return nil, err
+	}
+	pending := map[string]bool{}
+	for _, a := range open {
+		if a.Acked.IsZero() {
+			pending[a.Scope] = true
+		}
+	}
 	var out []JobStatus
 	for _, j := range s.Jobs {
 		st := JobStatus{Job: j}
@@ -42,20 +53,26 @@ func (s *Scheduler) Status(ctx context.Context) (_ []JobStatus, err error) {
 		if !ok {
 			armed = now // serve never ran with this job: nothing was missed
 		}
-		from := searchFrom(armed, last)
+		from := searchFrom(armed, last, lookback(j))
 		if len(last) > 0 {
 			st.Last = &last[0]
 		}
-		for _, o := range []lingpao.RunOutcome{lingpao.RunRunning, lingpao.RunRetry, lingpao.RunFailed} {
-			f := sqlite.JobRunFilter{Job: j.Name, Outcome: o}
-			if o == lingpao.RunFailed {
-				f.From = now.AddDate(0, 0, -31) // failures of the last month stay listed
-			}
-			rs, err := s.Store.FindJobRuns(ctx, f)
+		// Failures stay listed, whatever their age, while their problem is open and unacknowledged
+		// (lingpao jobs rerun / jobs ack); a failing job's, until it runs well again.
+		for _, o := range []lingpao.RunOutcome{lingpao.RunRunning, lingpao.RunRetry, lingpao.RunFailed, lingpao.RunSkipped} {
+			rs, err := s.Store.FindJobRuns(ctx, sqlite.JobRunFilter{Job: j.Name, Outcome: o})
 			if err != nil {
 				return nil, err
 			}
-			st.Open = append(st.Open, rs...)
+			for _, r := range rs {
+				if (o == lingpao.RunFailed || o == lingpao.RunSkipped) && !pending[FailureScope(j, r)] {
+					continue
+				}
+				if o == lingpao.RunFailed && !j.Deliverable && len(st.Open) > 0 && st.Open[len(st.Open)-1].Outcome == lingpao.RunFailed {
+					continue // a failing job: its latest failure says it
+				}
+				st.Open = append(st.Open, r)
+			}
 		}
 		if !j.Config.Disabled {
 			if st.Next, st.Missed, err = s.scan(ctx, j, from, armed, now); err != nil {

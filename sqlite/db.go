@@ -60,7 +60,7 @@ func Open(path string) (_ *DB, err error) {
 	d := &DB{db: sdb, path: path, Now: time.Now}
 	if err := d.migrate(context.Background()); err != nil {
 		sdb.Close()
-		return nil, err
+		return nil, d.diskFault(err)
 	}
 	return d, nil
 }
@@ -123,19 +123,20 @@ func (d *DB) migrateOne(ctx context.Context, v int, base, name string) error {
 	return tx.Commit()
 }
 
-// tx runs fn in one write transaction: begin, fn, commit — rolled back on any error.
+// tx runs fn in one write transaction: begin, fn, commit — rolled back on any error. A disk that
+// refuses the write comes back as a *lingpao.DiskError.
 func (d *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	d.write.Lock()
 	defer d.write.Unlock()
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return d.diskFault(err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return d.diskFault(err)
 	}
-	return tx.Commit()
+	return d.diskFault(tx.Commit())
 }
 
 // formatTime stores times as RFC 3339 in UTC with nanoseconds, which sort as text.

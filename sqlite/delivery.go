@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,34 +18,39 @@ import (
 func (d *DB) QueueDeliveries(ctx context.Context, ds []lingpao.Delivery, now time.Time) (added int, err error) {
 	defer lingpao.Wrap(&err, "sqlite.QueueDeliveries")
 	err = d.tx(ctx, func(tx *sql.Tx) error {
-		for _, x := range ds {
-			att, err := json.Marshal(nonNil(x.Attachments))
-			if err != nil {
-				return err
-			}
-			next := x.NextAttempt
-			if next.IsZero() {
-				next = now
-			}
-			var run any
-			if x.RunID != 0 {
-				run = x.RunID
-			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (key, run_id, role, org, recipient, subject, body, attachments, status, next_attempt, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO NOTHING`,
-				x.Key, run, x.Role, x.Org, x.To, x.Subject, x.Body, string(att), formatInstant(next), formatInstant(now))
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			added += int(n)
-		}
-		return nil
+		added, err = queueDeliveries(ctx, tx, ds, now)
+		return err
 	})
 	return added, err
+}
+
+func queueDeliveries(ctx context.Context, tx *sql.Tx, ds []lingpao.Delivery, now time.Time) (added int, err error) {
+	for _, x := range ds {
+		att, err := json.Marshal(nonNil(x.Attachments))
+		if err != nil {
+			return added, err
+		}
+		next := x.NextAttempt
+		if next.IsZero() {
+			next = now
+		}
+		var run any
+		if x.RunID != 0 {
+			run = x.RunID
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (key, run_id, role, org, recipient, subject, body, attachments, status, next_attempt, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO NOTHING`,
+			x.Key, run, x.Role, x.Org, x.To, x.Subject, x.Body, string(att), formatInstant(next), formatInstant(now))
+		if err != nil {
+			return added, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return added, err
+		}
+		added += int(n)
+	}
+	return added, nil
 }
 
 // ClaimDueDeliveries returns up to limit pending deliveries due by now that no sender holds, and
@@ -55,7 +61,7 @@ func (d *DB) ClaimDueDeliveries(ctx context.Context, now, until time.Time, limit
 	var out []lingpao.Delivery
 	err = d.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
-			WHERE status = 'pending' AND next_attempt <= ? AND claimed_until <= ? ORDER BY next_attempt, id LIMIT ?`,
+			WHERE status = 'pending' AND stopped = '' AND next_attempt <= ? AND claimed_until <= ? ORDER BY next_attempt, id LIMIT ?`,
 			formatInstant(now), formatInstant(now), limit)
 		if err != nil {
 			return err
@@ -109,6 +115,79 @@ func (d *DB) MarkDeliveryFailed(ctx context.Context, id int64, reason string, ne
 	return x, err
 }
 
+// MarkDeliveryRefused records that the server refused delivery id permanently at `at` (reason is its
+// reply): it is not tried again unless an operator asks (RetryDeliveries).
+func (d *DB) MarkDeliveryRefused(ctx context.Context, id int64, reason string, at time.Time) (err error) {
+	defer lingpao.Wrap(&err, "sqlite.MarkDeliveryRefused(%d)", id)
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET attempts = attempts + 1, last_error = ?, stopped = 'refused', stopped_at = ?, claimed_until = '' WHERE id = ? AND status = 'pending'`,
+			reason, formatInstant(at), id)
+		return err
+	})
+}
+
+// ReleaseDelivery gives up a sender's lease on delivery id without counting an attempt (a send cut
+// off by a shutdown): it is sent again as soon as a sender runs.
+func (d *DB) ReleaseDelivery(ctx context.Context, id int64) (err error) {
+	defer lingpao.Wrap(&err, "sqlite.ReleaseDelivery(%d)", id)
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET claimed_until = '' WHERE id = ?`, id)
+		return err
+	})
+}
+
+// CancelDeliveries stops the unsent deliveries ids at `at`: they are kept and listed, never sent. It
+// returns those it cancelled; an id that does not exist or was sent is an error naming it, and then
+// nothing is cancelled.
+func (d *DB) CancelDeliveries(ctx context.Context, ids []int64, at time.Time) (_ []lingpao.Delivery, err error) {
+	defer lingpao.Wrap(&err, "sqlite.CancelDeliveries")
+	return d.changeDeliveries(ctx, ids, func(tx *sql.Tx, x lingpao.Delivery) error {
+		if x.Status == lingpao.DeliverySent {
+			return lingpao.Errorf(lingpao.ECONFLICT, "邮件 %d（发给 %s 的「%s」）已于 %s 发出，无法取消。", x.ID, x.To, x.Subject, x.Sent.In(lingpao.Beijing).Format("2006-01-02 15:04"))
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET stopped = 'cancelled', stopped_at = ?, claimed_until = '' WHERE id = ?`, formatInstant(at), x.ID)
+		return err
+	})
+}
+
+// RetryDeliveries puts the unsent deliveries ids (refused, cancelled, or waiting for a retry) back in
+// the queue, due at `at`. It returns them; an id that does not exist or was sent is an error naming
+// it, and then nothing changes.
+func (d *DB) RetryDeliveries(ctx context.Context, ids []int64, at time.Time) (_ []lingpao.Delivery, err error) {
+	defer lingpao.Wrap(&err, "sqlite.RetryDeliveries")
+	return d.changeDeliveries(ctx, ids, func(tx *sql.Tx, x lingpao.Delivery) error {
+		if x.Status == lingpao.DeliverySent {
+			return lingpao.Errorf(lingpao.ECONFLICT, "邮件 %d（发给 %s 的「%s」）已于 %s 发出，无需重发。", x.ID, x.To, x.Subject, x.Sent.In(lingpao.Beijing).Format("2006-01-02 15:04"))
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET stopped = '', stopped_at = '', next_attempt = ?, claimed_until = '' WHERE id = ?`, formatInstant(at), x.ID)
+		return err
+	})
+}
+
+func (d *DB) changeDeliveries(ctx context.Context, ids []int64, change func(*sql.Tx, lingpao.Delivery) error) ([]lingpao.Delivery, error) {
+	var out []lingpao.Delivery
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			x, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
+			if errors.Is(err, sql.ErrNoRows) {
+				return lingpao.Errorf(lingpao.ENOTFOUND, "没有编号为 %d 的邮件：运行 lingpao deliveries list 查看编号。", id)
+			} else if err != nil {
+				return err
+			}
+			if err := change(tx, x); err != nil {
+				return err
+			}
+			x, err = scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
+			if err != nil {
+				return err
+			}
+			out = append(out, x)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // MarkDeliveryNotified records that the admins were told delivery id keeps failing.
 func (d *DB) MarkDeliveryNotified(ctx context.Context, id int64) (err error) {
 	defer lingpao.Wrap(&err, "sqlite.MarkDeliveryNotified(%d)", id)
@@ -124,7 +203,10 @@ type DeliveryFilter struct {
 	RunID  int64
 	// Failing selects pending deliveries that have failed at least once.
 	Failing bool
-	Limit   int
+	Role    string
+	// Limit caps the number returned; with Newest the latest come first.
+	Limit  int
+	Newest bool
 }
 
 // FindDeliveries returns the deliveries the filter selects, oldest first.
@@ -132,20 +214,30 @@ func (d *DB) FindDeliveries(ctx context.Context, f DeliveryFilter) (_ []lingpao.
 	defer lingpao.Wrap(&err, "sqlite.FindDeliveries")
 	var where []string
 	var args []any
-	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, string(f.Status))
+	switch f.Status {
+	case "":
+	case lingpao.DeliveryRefused, lingpao.DeliveryCancelled:
+		where, args = append(where, "stopped = ?"), append(args, string(f.Status))
+	default:
+		where, args = append(where, "status = ? AND stopped = ''"), append(args, string(f.Status))
 	}
 	if f.RunID != 0 {
 		where, args = append(where, "run_id = ?"), append(args, f.RunID)
 	}
 	if f.Failing {
-		where = append(where, "status = 'pending' AND attempts > 0")
+		where = append(where, "status = 'pending' AND stopped = '' AND attempts > 0")
+	}
+	if f.Role != "" {
+		where, args = append(where, "role = ?"), append(args, f.Role)
 	}
 	q := ""
 	if len(where) > 0 {
 		q = "WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY id"
+	if f.Newest {
+		q += " DESC"
+	}
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
@@ -165,17 +257,20 @@ func (d *DB) FindDeliveries(ctx context.Context, f DeliveryFilter) (_ []lingpao.
 	return out, rows.Err()
 }
 
-const deliveryColumns = `id, key, COALESCE(run_id, 0), role, org, recipient, subject, body, attachments, status, attempts, next_attempt, last_error, created_at, sent_at, notified`
+const deliveryColumns = `id, key, COALESCE(run_id, 0), role, org, recipient, subject, body, attachments, status, attempts, next_attempt, last_error, created_at, sent_at, notified, stopped, stopped_at`
 
 func scanDelivery(sc interface{ Scan(...any) error }) (lingpao.Delivery, error) {
 	var x lingpao.Delivery
-	var att, status, next, created, sent string
+	var att, status, next, created, sent, stopped, stoppedAt string
 	var notified int
-	if err := sc.Scan(&x.ID, &x.Key, &x.RunID, &x.Role, &x.Org, &x.To, &x.Subject, &x.Body, &att, &status, &x.Attempts, &next, &x.LastError, &created, &sent, &notified); err != nil {
+	if err := sc.Scan(&x.ID, &x.Key, &x.RunID, &x.Role, &x.Org, &x.To, &x.Subject, &x.Body, &att, &status, &x.Attempts, &next, &x.LastError, &created, &sent, &notified, &stopped, &stoppedAt); err != nil {
 		return x, err
 	}
 	x.Status = lingpao.DeliveryStatus(status)
-	x.NextAttempt, x.Created, x.Sent = parseInstant(next), parseInstant(created), parseInstant(sent)
+	if stopped != "" {
+		x.Status = lingpao.DeliveryStatus(stopped)
+	}
+	x.NextAttempt, x.Created, x.Sent, x.Stopped = parseInstant(next), parseInstant(created), parseInstant(sent), parseInstant(stoppedAt)
 	x.Notified = notified != 0
 	if err := json.Unmarshal([]byte(att), &x.Attachments); err != nil {
 		return x, fmt.Errorf("delivery %d attachments: %w", x.ID, err)

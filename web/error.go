@@ -14,6 +14,7 @@ var statusOf = map[string]int{
 	lingpao.ECONFLICT:     http.StatusConflict,
 	lingpao.EUNAUTHORIZED: http.StatusForbidden,
 	lingpao.EINTERNAL:     http.StatusInternalServerError,
+	lingpao.ENOSPACE:      http.StatusServiceUnavailable,
 }
 
 // errTooLarge marks an upload over the size limit (413); its message says the limit.
@@ -25,6 +26,7 @@ func (e errTooLarge) Unwrap() error { return e.err }
 // error renders err as a page in plain Chinese with the status its code maps to. Internal errors are
 // logged with their whole chain and shown only as "内部错误".
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	err = lingpao.ExplainDisk(err, s.w.Config.Dir)
 	code := lingpao.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {
@@ -48,6 +50,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 
 // errorText is error for requests that expect no page (the task status poll).
 func (s *Server) errorText(w http.ResponseWriter, r *http.Request, err error) {
+	err = lingpao.ExplainDisk(err, s.w.Config.Dir)
 	code := lingpao.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"lingpao"
 	"lingpao/jobs"
 )
 
@@ -23,12 +24,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // serveHealth writes the answer of /healthz from health (nil: nothing to check, healthy).
 func serveHealth(w http.ResponseWriter, r *http.Request, health func(context.Context) (jobs.Health, error), details bool, logError func(string, ...any)) {
-	h := jobs.Health{OK: true, Problems: []string{}}
+	h := jobs.Health{OK: true, Problems: []lingpao.Alarm{}, Acknowledged: []lingpao.Alarm{}}
 	if health != nil {
 		var err error
 		if h, err = health(r.Context()); err != nil {
 			logError("healthz", "err", err)
-			h = jobs.Health{OK: false, Problems: []string{"内部错误：无法读取运行状态，请查看服务日志。"}}
+			h = jobs.Health{OK: false, Acknowledged: []lingpao.Alarm{}, Problems: []lingpao.Alarm{{Problem: lingpao.Problem{
+				Key: "healthz", Title: "无法读取运行状态", Detail: lingpao.ErrorMessage(err), Action: "请查看 lingpao serve 的日志。"}}}}
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"lingpao"
 	"lingpao/jobs"
 	"lingpao/sqlite"
 )
 
 func TestHealthzDetailsForAdminsOnly(t *testing.T) {
-	health := jobs.Health{OK: false, Problems: []string{"任务 monthly（2025-10-08 09:00）失败：open /srv/lingpao/outbox: permission denied"}}
+	health := jobs.Health{OK: false, Problems: []lingpao.Alarm{{Problem: lingpao.Problem{Key: "run/monthly/2025-10-08T01:00:00Z",
+		Title: "任务 monthly（2025-10-08 09:00）失败", Detail: "open /srv/lingpao/outbox: permission denied", Action: "lingpao jobs rerun 12"}}}}
 	st := newSite(t, Options{Health: func(context.Context) (jobs.Health, error) { return health, nil }})
 	check := func(who string, b *browser, wantCode int, wantDetails bool) {
 		t.Helper()
@@ -43,7 +45,7 @@ func TestHealthzDetailsForAdminsOnly(t *testing.T) {
 	check("staff", st.login(staffName), http.StatusServiceUnavailable, false)
 	check("leader", st.login(leaderName), http.StatusServiceUnavailable, false)
 	check("admin", st.login(adminName), http.StatusServiceUnavailable, true)
-	health = jobs.Health{OK: true, Problems: []string{}}
+	health = jobs.Health{OK: true, Problems: []lingpao.Alarm{}}
 	if res := st.browser().get("/healthz"); res.code != http.StatusOK || res.body != "ok\n" {
 		t.Errorf("healthy, anonymous: %d %q", res.code, res.body)
 	}
@@ -90,7 +92,7 @@ func TestForeignHostIsRefused(t *testing.T) {
 
 func TestHealthHandlerWithoutThePage(t *testing.T) {
 	h := HealthHandler(func(context.Context) (jobs.Health, error) {
-		return jobs.Health{OK: false, Problems: []string{"任务 poll 失败：secret detail"}}, nil
+		return jobs.Health{OK: false, Problems: []lingpao.Alarm{{Problem: lingpao.Problem{Key: "job/poll", Title: "任务 poll 失败", Detail: "secret detail"}}}}, nil
 	}, []string{"localhost"}, t.Logf)
 	for _, tc := range []struct {
 		host, path string

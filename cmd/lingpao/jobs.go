@@ -18,6 +18,9 @@ func jobsActions() []command {
 	return []command{
 		{"list", "计划任务：计划、下次与上次运行、需要关注的运行、邮件队列", runJobsList},
 		{"run", "立即运行一个任务 NAME（poll、remind、monthly、quarterly、half、annual、deliver），记入运行记录", runJobsRun},
+		{"plan", "列出一段时间内每次计划运行：报送截止日、节假日顺延、对应期间（--from D --to D）", runJobsPlan},
+		{"rerun", "重新运行一次失败、跳过或待重试的运行 ID（按其原计划时间，用现在的数据）", runJobsRerun},
+		{"ack", "确认一次失败或跳过的运行 ID：不再提醒，/healthz 不再报警", runJobsAck},
 	}
 }
 
@@ -105,12 +108,14 @@ func runJobsList(ctx context.Context, e *env, args []string) error {
 	var open []string
 	for _, x := range st {
 		for _, r := range x.Open {
-			line := fmt.Sprintf("  %s %s（计划 %s，已尝试 %d 次）", r.Job, r.Outcome.Label(), fmtTime(r.Scheduled), r.Attempts)
+			line := fmt.Sprintf("  #%d %s %s（计划 %s，已尝试 %d 次）", r.ID, r.Job, r.Outcome.Label(), fmtTime(r.Scheduled), r.Attempts)
 			switch r.Outcome {
 			case lingpao.RunRetry:
 				line += "，下次重试 " + fmtTime(r.NextAttempt)
 			case lingpao.RunRunning:
 				line += "，开始于 " + fmtTime(r.Started)
+			case lingpao.RunFailed, lingpao.RunSkipped:
+				line += fmt.Sprintf("，重新运行：lingpao jobs rerun %d，确认：lingpao jobs ack %d", r.ID, r.ID)
 			}
 			if r.Error != "" {
 				line += "：" + lastLine(r.Error)
@@ -156,6 +161,9 @@ func runJobsRun(ctx context.Context, e *env, args []string) error {
 	at := time.Now().Truncate(time.Second)
 	if !now.IsZero() {
 		at = *now
+		if err := w.CheckRunTime(at, time.Now()); err != nil {
+			return err
+		}
 		pinClock(w, at)
 	}
 	inst, err := scheduler.NewInstance(*dir, scheduler.ThisProcess("lingpao jobs run "+name, time.Now()))

@@ -71,7 +71,9 @@ func commands() []command {
 		{"report", "生成报告：monthly|quarterly|half|annual|scorecard", group(reportKinds)},
 		{"explain", "解释报告中的一个数字：--period P --org O --indicator I", runExplain},
 		{"targets", "目标任务：list | export FILE（分解表）| import FILE | versions", group(targetsActions)},
-		{"jobs", "计划任务：list（计划、下次与上次运行）| run NAME [--now T]", group(jobsActions)},
+		{"jobs", "计划任务：list | run NAME [--now T] | plan（全年计划）| rerun ID | ack ID", group(jobsActions)},
+		{"problems", "需要处理的问题（与 /healthz 相同）：list | ack ID", group(problemsActions)},
+		{"deliveries", "邮件队列：list | retry ID… | cancel ID…", group(deliveriesActions)},
 		{"serve", "服务模式：定时轮询收件箱、催报、生成并发送报告（+ 网页）", runServe},
 		{"user", "网页账号：add --name N --role admin|staff|leader | passwd --name N | list", group(userActions)},
 	}
@@ -110,7 +112,8 @@ func runCommand(ctx context.Context, e *env, args []string) error {
 	var names []string
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return c.run(ctx, e.sub(c), args[1:])
+			// A full or read-only disk is said in Chinese, naming what is full, by every command.
+			return lingpao.ExplainDisk(c.run(ctx, e.sub(c), args[1:]), "")
 		}
 		names = append(names, c.name)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -21,30 +22,94 @@ import (
 )
 
 // runServe runs service mode: the scheduler (inbox poll, 催报, reports, mail) and the HTTP listener
-// (the web page and /healthz), until SIGINT or SIGTERM; then it lets the jobs in
-// progress finish and exits.
+// (the web page and /healthz), until SIGINT or SIGTERM (or, as a Windows service,
+// until the service is stopped); then it lets the jobs in progress finish — for at most --drain — and
+// exits. On Windows, --install-service registers it as a service that starts with the machine.
 func runServe(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "[--addr 127.0.0.1:8080] [--dir D] [--secure-cookies] [--allowed-hosts H,…]")
+	f := newFlags(e, "[--addr 127.0.0.1:8080] [--dir D] [--secure-cookies] [--allowed-hosts H,…] [--drain 30s] [--install-service | --uninstall-service] [--service-name lingpao]")
 	dir := f.Dir()
 	addr := f.Check("addr", "127.0.0.1:8080", "网页与健康检查（/healthz）的监听地址 主机:端口；off 表示不监听", checkListenAddr)
 	secure := f.Bool("secure-cookies", false, "登录 Cookie 只经 HTTPS 发送：在前面有 HTTPS 反向代理时打开")
 	hostList := f.String("allowed-hosts", "", "网页只接受以这些主机名访问（逗号分隔，如 lingpao.example.gov.cn,10.1.2.3），防止 DNS 重绑定；默认取 lingpao.yaml 的 web.allowed_hosts")
+	drain := f.Duration("drain", scheduler.DefaultDrain, "停止时最多等待正在运行的任务多久（邮件在两封之间停下，报告写完），如 30s")
+	install := f.Bool("install-service", false, "Windows：把 lingpao serve（连同 --dir、--addr 等参数）注册为开机自动启动的 Windows 服务")
+	uninstall := f.Bool("uninstall-service", false, "Windows：删除已注册的 Windows 服务")
+	name := f.String("service-name", "lingpao", "Windows 服务名（同一台机器上有多个工作目录时各用一个）")
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	log := newLogger(e.stderr)
-	w, err := f.open(ctx)
+	if *drain < time.Second || *drain > 10*time.Minute {
+		return f.usagef("lingpao serve 的参数 --drain 应在 1s 到 10m 之间，如 30s。")
+	}
+	switch {
+	case *install:
+		abs, err := filepath.Abs(*dir)
+		if err != nil {
+			return err
+		}
+		if _, err := lingpao.ReadConfig(abs); err != nil {
+			return err
+		}
+		svcArgs := []string{"serve", "--dir", abs, "--addr", *addr, "--drain", drain.String(), "--service-name", *name}
+		if *secure {
+			svcArgs = append(svcArgs, "--secure-cookies")
+		}
+		if *hostList != "" {
+			svcArgs = append(svcArgs, "--allowed-hosts", *hostList)
+		}
+		if err := installService(*name, abs, svcArgs); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已注册 Windows 服务「%s」（工作目录 %s），开机自动启动；日志写入 %s。\n立即启动：sc start %s；停止：sc stop %s；删除：lingpao serve --uninstall-service --service-name %s\n",
+			*name, abs, filepath.Join(abs, "logs", "serve.log"), *name, *name, *name)
+		return nil
+	case *uninstall:
+		if err := uninstallService(*name); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已删除 Windows 服务「%s」。\n", *name)
+		return nil
+	}
+	o := serveOptions{dir: *dir, addr: *addr, secure: *secure, hosts: *hostList, drain: *drain}
+	if runningAsService() {
+		return runAsService(*name, *dir, func(ctx context.Context, log io.Writer) error {
+			return serve(ctx, e, o, log)
+		})
+	}
+	return serve(ctx, e, o, e.stderr)
+}
+
+// serveOptions are serve's flags.
+type serveOptions struct {
+	dir, addr string
+	secure    bool
+	hosts     string // --allowed-hosts
+	drain     time.Duration
+}
+
+// serve is service mode until ctx is cancelled, logging to logw.
+func serve(ctx context.Context, e *env, o serveOptions, logw io.Writer) error {
+	log := newLogger(logw)
+	w, err := jobs.Open(ctx, o.dir, e.version)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
 	holder := scheduler.ThisProcess("lingpao serve", time.Now())
-	lock, err := scheduler.LockServe(*dir, holder)
+	lock, err := scheduler.LockServe(o.dir, holder)
 	if err != nil {
 		return err
 	}
 	defer lock.Unlock()
-	inst, err := scheduler.NewInstance(*dir, holder)
+	// Listen before anything is recorded or announced: a taken port fails here, with nothing armed.
+	var ln net.Listener
+	if o.addr != "off" && o.addr != "" {
+		if ln, err = listen(o.addr); err != nil {
+			return err
+		}
+		defer ln.Close()
+	}
+	inst, err := scheduler.NewInstance(o.dir, holder)
 	if err != nil {
 		return err
 	}
@@ -53,10 +118,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	svc.Scheduler.Drain = o.drain
 	if err := svc.Scheduler.Start(ctx); err != nil {
 		return err
 	}
-	abs, _ := filepath.Abs(*dir)
+	abs, _ := filepath.Abs(o.dir)
 	log.Info("lingpao serve 已启动", "dir", abs, "pid", holder.PID, "version", e.version, "mail", svc.Mailer != nil)
 	if st, err := svc.Scheduler.Status(ctx); err == nil {
 		for _, x := range st {
@@ -68,15 +134,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	var srv *http.Server
 	httpDone := make(chan error, 1)
-	if *addr != "off" && *addr != "" {
-		ln, err := listen(*addr)
+	if ln != nil {
+		hosts := allowedHosts(o.hosts, w.Config.Web.AllowedHosts, ln.Addr())
+		web, closeWeb, err := newWebHandler(w, svc, log, o.secure, hosts)
 		if err != nil {
-			return err
-		}
-		hosts := allowedHosts(*hostList, w.Config.Web.AllowedHosts, ln.Addr())
-		web, closeWeb, err := newWebHandler(w, svc, log, *secure, hosts)
-		if err != nil {
-			ln.Close()
 			return err
 		}
 		if closeWeb != nil {
@@ -89,12 +150,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	go func() {
 		<-ctx.Done()
-		log.Info("收到停止信号：等待正在运行的任务完成后退出（再按一次 Ctrl-C 立即退出）")
+		log.Info("收到停止信号：等待正在运行的任务完成后退出（再按一次 Ctrl-C 立即退出）", "drain", o.drain.String())
 		signal.Reset(os.Interrupt, syscall.SIGTERM) // a second signal ends the process at once
 	}()
 	runErr := svc.Scheduler.Run(ctx)
+	if errors.Is(runErr, scheduler.ErrDrainTimeout) {
+		log.Warn("停止等待超时：仍在运行的任务被中断，下次启动时重新运行", "drain", o.drain.String())
+		runErr = nil
+	}
 	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(sctx)
 		if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {

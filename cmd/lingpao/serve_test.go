@@ -39,7 +39,7 @@ func TestServeKilledMidJob(t *testing.T) {
 	// Only the bulletin runs, every two seconds; everything else is switched off.
 	extra := "jobs:\n" +
 		"  poll: {disabled: true}\n  remind: {disabled: true}\n  monthly: {disabled: true}\n  half: {disabled: true}\n  annual: {disabled: true}\n  deliver: {disabled: true}\n" +
-		"  quarterly: {schedule: \"*/2 * * * * *\", next_workday: false, catch_up: once, retries: 0}\n"
+		"  quarterly: {schedule: \"*/2 * * * * *\", next_workday: false, wait_for_deadline: false, catch_up: once, retries: 0}\n"
 	cfg = regexp.MustCompile(`(?s)\njobs:\n.*?\n(\S)`).ReplaceAll(cfg, []byte("\n$1"))
 	if err := os.WriteFile(yml, append(cfg, []byte(extra)...), 0o644); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
 // Package smtptest runs a real SMTP server (github.com/emersion/go-smtp) on loopback for tests, the
 // way net/http/httptest runs an HTTP server: STARTTLS with a certificate made for the test, AUTH
 // PLAIN/LOGIN required, every accepted message kept. It can be stopped and started again on the same
-// address to test retries.
+// address to test retries, made to refuse recipients permanently (550), and made to stall (accept
+// the connection and stop answering) to test timeouts.
 package smtptest
 
 import (
@@ -11,6 +12,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
 	"log"
@@ -42,8 +44,10 @@ type Server struct {
 	Port int
 	// Username and Password are the credentials it accepts.
 	Username, Password string
-	// ClientTLS trusts the server's certificate.
+	// ClientTLS trusts the server's certificate; CertPEM is that certificate, for a program started by
+	// the test (SSL_CERT_FILE).
 	ClientTLS *tls.Config
+	CertPEM   []byte
 	// ImplicitTLS makes it speak TLS from the first byte (port 465 style) instead of STARTTLS.
 	ImplicitTLS bool
 
@@ -52,6 +56,46 @@ type Server struct {
 	mu       sync.Mutex
 	srv      *smtp.Server
 	messages []Message
+	refused  map[string]bool
+	stalled  chan struct{} // non-nil while stalling: closed to let stalled sessions go
+	stalls   int
+}
+
+// Refuse makes the server answer RCPT TO addr with a permanent 550 (no such mailbox).
+func (s *Server) Refuse(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refused == nil {
+		s.refused = map[string]bool{}
+	}
+	s.refused[addr] = true
+}
+
+// Stall makes the server stop answering at MAIL FROM until Unstall or Stop: a client waits for its
+// timeout.
+func (s *Server) Stall() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stalled == nil {
+		s.stalled = make(chan struct{})
+	}
+}
+
+// Unstall lets stalled sessions go on and answers normally again.
+func (s *Server) Unstall() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stalled != nil {
+		close(s.stalled)
+		s.stalled = nil
+	}
+}
+
+// Stalls counts the sessions that stalled.
+func (s *Server) Stalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stalls
 }
 
 // New starts a server with STARTTLS and AUTH required; it is stopped when the test ends.
@@ -67,7 +111,8 @@ func start(t testing.TB, implicit, withTLS bool) *Server {
 	t.Helper()
 	cert, pool := certificate(t)
 	s := &Server{Host: "127.0.0.1", Username: "lingpao", Password: "s3cret-密码", ImplicitTLS: implicit, t: t,
-		ClientTLS: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}}
+		ClientTLS: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"},
+		CertPEM:   pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})}
 	if withTLS {
 		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}}
 	}
@@ -105,6 +150,7 @@ func (s *Server) serve(l net.Listener) {
 
 // Stop closes the server; connections are refused until Start.
 func (s *Server) Stop() {
+	s.Unstall()
 	s.mu.Lock()
 	srv := s.srv
 	s.srv = nil
@@ -169,6 +215,16 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if ss.auth == "" {
 		return smtp.ErrAuthRequired
 	}
+	ss.s.mu.Lock()
+	stall := ss.s.stalled
+	if stall != nil {
+		ss.s.stalls++
+	}
+	ss.s.mu.Unlock()
+	if stall != nil {
+		<-stall
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "Timeout, closing"}
+	}
 	ss.from = from
 	return nil
 }
@@ -176,6 +232,12 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if ss.auth == "" {
 		return smtp.ErrAuthRequired
+	}
+	ss.s.mu.Lock()
+	refused := ss.s.refused[to]
+	ss.s.mu.Unlock()
+	if refused {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "Mailbox unavailable: no such user"}
 	}
 	ss.to = append(ss.to, to)
 	return nil
